@@ -1,0 +1,106 @@
+"""The command line: the only place that turns errors into messages and exit codes."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .build import BuildOptions, build
+from .config import load_campaign
+from .errors import InputError, SolidarityError
+from .plan import KINDS, PAPERS
+from .scaffold import new_campaign
+
+EXIT_PROBLEMS = 1
+
+
+def _csv_choice(choices: tuple[str, ...]):
+    def convert(ctx, param, value):
+        if value is None:
+            return None
+        items = tuple(v.strip() for v in value.split(",") if v.strip())
+        bad = [v for v in items if choices and v not in choices]
+        if bad or not items:
+            raise click.BadParameter(f"{value!r}: choose from {', '.join(choices)}")
+        return items
+    return convert
+
+
+def _languages(ctx, param, value):
+    if value is None:
+        return None
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    if not items:
+        raise click.BadParameter("give language codes like en,es")
+    return items
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="solidarity-print")
+def cli():
+    """Print-ready, accessible Solidarity Week posters, flyers, guides and school packets."""
+
+
+@cli.command("build")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="campaign.toml to build (default: the built-in Solidarity Week 2023 campaign).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
+              help="Folder to write the PDFs and manifest.json into.")
+@click.option("--lang", "languages", callback=_languages, help="Languages to build, e.g. en,es (default: all).")
+@click.option("--only", callback=_csv_choice(KINDS), help=f"Materials to build: {','.join(KINDS)} (default: all).")
+@click.option("--paper", type=click.Choice(sorted(PAPERS)), default="tabloid", show_default=True,
+              help="Poster paper; flyers and guides use letter, or A4 with a4/a3 posters.")
+def build_command(campaign_file, out, languages, only, paper):
+    """Build every poster, flyer and guide of a campaign."""
+    options = BuildOptions(languages=languages, only=only or KINDS, paper=paper)
+
+    def progress(jobs):
+        with click.progressbar(jobs, label="Rendering", file=sys.stderr, show_pos=True,
+                               item_show_func=lambda job: job.path if job else None) as bar:
+            yield from bar
+
+    result = _run(lambda: build(campaign_file, out, options, progress=progress))
+    pages = sum(entry.pages for entry in result.entries)
+    click.echo(f"Wrote {len(result.entries)} PDFs ({pages} pages) and {result.manifest}")
+
+
+@cli.command("check")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="campaign.toml to check (default: the built-in campaign).")
+def check_command(campaign_file):
+    """Validate a campaign and list every problem."""
+    campaign = _run(lambda: load_campaign(campaign_file))
+    click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)})")
+
+
+@cli.command("new")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def new_command(folder):
+    """Create an editable campaign folder to start from."""
+    files = _run(lambda: new_campaign(folder))
+    click.echo(f"Created {folder} with {len(files)} files. Edit {folder / 'campaign.toml'}, then run:\n"
+               f"  solidarity-print build --campaign {folder / 'campaign.toml'}")
+
+
+def _run(action):
+    """Run `action`; report our errors on stderr (every problem, one per line) and exit 1."""
+    try:
+        result = action()
+    except InputError as exc:
+        errors = [p for p in exc.problems if not p.warning]
+        click.echo(f"error: {len(errors)} problem{'s' if len(errors) != 1 else ''} found:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except SolidarityError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    for warning in getattr(result, "warnings", ()):
+        click.echo(f"  {warning}", err=True)
+    return result
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="solidarity-print")

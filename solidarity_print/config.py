@@ -1,0 +1,157 @@
+"""Campaign file (TOML) to a validated Campaign, with every problem reported at once by key path."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+
+from . import guide, i18n, user_pdf
+from .errors import InputError, Problem, ProblemCollector
+from .fields import FieldReader
+from .model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
+from .resources import DEFAULT_CAMPAIGN
+
+TOP_KEYS = {"campaign", "organizer", "days", "excerpts"}
+CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about"}
+DAY_KEYS = {"slug", "date", "color", "text"}
+TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
+EXCERPT_KEYS = {"source", "pages", "title", "audience", "lang"}
+YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
+LONGEST_WEEK = dt.timedelta(days=13)
+
+
+def load_campaign(path: Path | None = None) -> Campaign:
+    """Read and validate a campaign file (the built-in campaign when `path` is None)."""
+    path = (path or DEFAULT_CAMPAIGN / "campaign.toml").resolve()
+    problems = ProblemCollector(str(path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "file not found")]) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError([Problem(str(path), "", f"cannot be read as UTF-8 text: {exc}")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(str(path), "", f"is not valid TOML: {exc}")]) from None
+    campaign = _build(data, path, problems)
+    problems.raise_if_any()
+    return campaign
+
+
+def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | None:
+    read = FieldReader(problems)
+    read.table(data, "", allowed=TOP_KEYS, required={"campaign", "organizer", "days"})
+    head = read.table(data.get("campaign", {}), "campaign", allowed=CAMPAIGN_KEYS,
+                      required={"slug", "start", "end", "languages", "resources_url", "name"})
+    languages = _languages(head.get("languages"), problems)
+    slug = read.slug(head, "slug", "campaign")
+    start, end = read.date(head, "start", "campaign"), read.date(head, "end", "campaign")
+    if start and end and not (start <= end <= start + LONGEST_WEEK):
+        problems.add("campaign.end", f"{end} must fall on or after campaign.start ({start}) and within two weeks of it")
+        start = end = None
+    name = read.per_language(head, "name", "campaign", languages, max_len=60)
+    for lang, text in name.items():
+        years = {int(m.group(0)) for m in YEAR_RE.finditer(text)}
+        if start and end and years - {start.year, end.year}:
+            problems.add(f"campaign.name.{lang}", f"{text!r} names a year other than the campaign's ({start.year})")
+    tagline = read.per_language(head, "tagline", "campaign", languages, max_len=60) if "tagline" in head else {}
+    about = read.per_language(head, "about", "campaign", languages, max_len=300) if "about" in head else {}
+    resources_url = read.url(head, "resources_url", "campaign")
+    org = read.table(data.get("organizer", {}), "organizer", allowed={"name", "url"}, required={"name"})
+    org_name = read.text(org, "name", "organizer", max_len=80)
+    org_url = read.url(org, "url", "organizer") if "url" in org else ""
+    days = _days(data.get("days", []), read, languages, start, end)
+    sections = guide.load_sections(path.parent, languages, problems)
+    excerpts = _excerpts(data.get("excerpts", []), read, path.parent, languages)
+    strings = i18n.load_strings(languages, path.parent, problems)
+    if problems.errors:
+        return None
+    return Campaign(slug=slug, start=start, end=end, languages=languages, name=name, tagline=tagline,
+                    about=about, resources_url=resources_url, organizer_name=org_name,
+                    organizer_url=org_url, days=days, folder=path.parent, source=path,
+                    guide=sections, excerpts=excerpts, strings=strings, warnings=tuple(problems.problems))
+
+
+def _languages(value: object, problems: ProblemCollector) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        problems.add("campaign.languages", f"must be a list of language codes like [\"en\", \"es\"], not {value!r}")
+        return ()
+    for lang in sorted({v for v in value if value.count(v) > 1}):
+        problems.add("campaign.languages", f"lists {lang!r} twice")
+    known = [v for v in dict.fromkeys(value) if i18n.is_known_language(v)]
+    for lang in value:
+        if lang not in known:
+            problems.add("campaign.languages", f"{lang!r} is not a language code solidarity-print knows")
+    return tuple(known)
+
+
+def _days(value: object, read: FieldReader, languages: tuple[str, ...], start: dt.date | None, end: dt.date | None) -> tuple[FocusDay, ...]:
+    if not isinstance(value, list) or not value:
+        read.problems.add("days", "must be one or more [[days]] tables")
+        return ()
+    days, seen_slugs, seen_dates = [], {}, {}
+    for i, raw in enumerate(value):
+        path = f"days[{i}]"
+        table = read.table(raw, path, allowed=DAY_KEYS, required=DAY_KEYS)
+        slug, date, color = read.slug(table, "slug", path), read.date(table, "date", path), read.color(table, "color", path)
+        if slug in seen_slugs:
+            read.problems.add(f"{path}.slug", f"{slug!r} is already used by {seen_slugs[slug]}")
+        if date in seen_dates:
+            read.problems.add(f"{path}.date", f"{date} is already the date of {seen_dates[date]}; one focus day per date")
+        if slug:
+            seen_slugs.setdefault(slug, path)
+        if date:
+            seen_dates.setdefault(date, path)
+            _check_in_window(read.problems, f"{path}.date", date, start, end)
+        texts = read.table(table.get("text", {}), f"{path}.text", allowed=set(languages), required=set(languages))
+        text = {lang: _day_text(read, texts[lang], f"{path}.text.{lang}") for lang in languages if lang in texts}
+        if slug and date and color and all(text.values()) and len(text) == len(languages):
+            days.append(FocusDay(slug=slug, date=date, color=color, text=text))
+    return tuple(sorted(days, key=lambda d: d.date))
+
+
+def _check_in_window(problems: ProblemCollector, where: str, date: dt.date, start: dt.date | None, end: dt.date | None) -> None:
+    """A focus day outside the window is the classic misprint ("November 10, 2022"): make it loud."""
+    if start is None or end is None:
+        return
+    if not start <= date <= end:
+        problems.add(where, f"{date} ({i18n.long_date(date, 'en')}) is outside the campaign window "
+                            f"{start} to {end} ({i18n.long_date(start, 'en')} to {i18n.long_date(end, 'en')})")
+    elif date.weekday() >= 5:
+        problems.add(where, f"{date} is a {date:%A}, when most schools are closed", warning=True)
+
+
+def _day_text(read: FieldReader, raw: object, path: str) -> DayText | None:
+    table = read.table(raw, path, allowed=TEXT_KEYS, required=TEXT_KEYS)
+    fields = dict(title=read.text(table, "title", path, max_len=90), short=read.text(table, "short", path, max_len=28),
+                  summary=read.text(table, "summary", path, max_len=160), why=read.text(table, "why", path, max_len=900),
+                  actions=read.text_list(table, "actions", path, length=3, max_len=140))
+    return DayText(**fields) if all(fields.values()) else None
+
+
+def _excerpts(value: object, read: FieldReader, folder: Path, languages: tuple[str, ...]) -> tuple[Excerpt, ...]:
+    if not isinstance(value, list):
+        read.problems.add("excerpts", "must be [[excerpts]] tables")
+        return ()
+    found, slugs = [], set()
+    for i, raw in enumerate(value):
+        path = f"excerpts[{i}]"
+        table = read.table(raw, path, allowed=EXCERPT_KEYS, required={"source", "pages", "title", "audience"})
+        title, audience = read.text(table, "title", path, max_len=90), read.text(table, "audience", path)
+        if audience and audience not in AUDIENCES:
+            read.problems.add(f"{path}.audience", f"must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        lang = read.text(table, "lang", path) if "lang" in table else (languages[0] if languages else None)
+        if lang and not i18n.is_known_language(lang):
+            read.problems.add(f"{path}.lang", f"{lang!r} is not a language code solidarity-print knows")
+        source = read.text(table, "source", path)
+        pages_spec = read.text(table, "pages", path)
+        pages = user_pdf.check_excerpt(folder, source, pages_spec, read.problems, path) if source and pages_spec else None
+        slug = i18n.slugify(title or "")
+        if slug in slugs:
+            read.problems.add(f"{path}.title", f"{title!r} gives the same file name as an earlier excerpt")
+        slugs.add(slug)
+        if title and audience in AUDIENCES and pages and lang:
+            found.append(Excerpt(source=(folder / source).resolve(), pages=pages, title=title,
+                                 audience=audience, lang=lang, slug=slug))
+    return tuple(found)
+

@@ -1,0 +1,89 @@
+"""The campaign as plain data: what every other stage talks about (no I/O, no third-party imports)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+AUDIENCES = ("student", "educator")
+PAPERS = ("tabloid", "letter", "a4", "a3")
+
+
+@dataclass(frozen=True)
+class DayText:
+    """One focus day's words in one language."""
+
+    title: str
+    short: str
+    summary: str
+    why: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FocusDay:
+    """One day of the week with its own theme and colour; human dates are derived, never stored."""
+
+    slug: str
+    date: dt.date
+    color: str
+    text: dict[str, DayText]
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    """One Markdown section of the guide in one language, for students, educators or both."""
+
+    slug: str
+    lang: str
+    audience: str  # "student" | "educator" | "both"
+    title: str
+    markdown: str
+    source: str
+
+    def is_for(self, audience: str) -> bool:
+        """True if this section belongs in the guide for `audience`."""
+        return self.audience in (audience, "both")
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Pages the organizer wants from one of their own PDFs."""
+
+    source: Path
+    pages: tuple[int, ...]  # 1-based page numbers, in order
+    title: str
+    audience: str
+    lang: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A whole campaign: its window, languages, words, focus days, guide and excerpts."""
+
+    slug: str
+    start: dt.date
+    end: dt.date
+    languages: tuple[str, ...]
+    name: dict[str, str]
+    tagline: dict[str, str]
+    about: dict[str, str]
+    resources_url: str
+    organizer_name: str
+    organizer_url: str
+    days: tuple[FocusDay, ...]
+    folder: Path
+    source: Path
+    guide: tuple[GuideSection, ...] = ()
+    excerpts: tuple[Excerpt, ...] = ()
+    strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: tuple = ()  # Problems that do not stop the build, shown to the user
+
+    def day(self, slug: str) -> FocusDay:
+        """The focus day with this slug."""
+        return next(d for d in self.days if d.slug == slug)
+
+    def guide_for(self, audience: str, lang: str) -> list[GuideSection]:
+        """The guide sections for one audience in one language, in file order."""
+        return [s for s in self.guide if s.lang == lang and s.is_for(audience)]

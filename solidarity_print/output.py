@@ -1,0 +1,85 @@
+"""Writing results: atomic files (never a half-written PDF at a final path) and manifest.json."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import OutputError
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class ManifestEntry:
+    """One written file, as print shops and scripts see it."""
+
+    path: str
+    kind: str
+    lang: str
+    focus_day: str | None
+    school: str | None
+    paper: str
+    pages: int
+    sha256: str
+    title: str
+    tagged: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        """The manifest's JSON object for this file."""
+        data = asdict(self)
+        data.update(data.pop("extra"))
+        return data
+
+
+def safe_join(out: Path, relative: str) -> Path:
+    """`out / relative`, refusing anything that would land outside `out`."""
+    rel = PurePosixPath(relative)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise OutputError(f"refusing to write outside the output folder: {relative}")
+    return out.joinpath(*rel.parts)
+
+
+def check_unique_paths(paths: list[str]) -> None:
+    """Two outputs claiming one path would silently overwrite each other: that is an error."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        key = path.casefold()  # one file on case-insensitive file systems (macOS, Windows)
+        if key in seen:
+            raise OutputError(f"two outputs would be written to the same file: {seen[key]} and {path}")
+        seen[key] = path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it into place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of `data`."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_manifest(out: Path, entries: list[ManifestEntry]) -> Path:
+    """Write OUT/manifest.json listing every file of the build, sorted by path."""
+    files = [e.as_json() for e in sorted(entries, key=lambda e: e.path)]
+    path = out / MANIFEST
+    write_atomic(path, (json.dumps({"files": files}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path

@@ -1,0 +1,105 @@
+"""Which documents a build makes: one Job per file, with its template, context and output path."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import AUDIENCES, Campaign
+
+KINDS = ("posters", "flyers", "guide", "excerpts")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A trim size in points, with the CSS that asks WeasyPrint for it."""
+
+    name: str
+    width: float
+    height: float
+    css: str
+
+    @property
+    def unit(self) -> float:
+        """A hundredth of the page width: designs size their type in these so they scale with paper."""
+        return round(self.width / 100, 4)
+
+    @property
+    def ratio(self) -> float:
+        """Height over width."""
+        return round(self.height / self.width, 4)
+
+
+PAPERS = {
+    "tabloid": Paper("tabloid", 792, 1224, "11in 17in"),
+    "letter": Paper("letter", 612, 792, "8.5in 11in"),
+    "a4": Paper("a4", 595.28, 841.89, "210mm 297mm"),
+    "a3": Paper("a3", 841.89, 1190.55, "297mm 420mm"),
+}
+
+
+def handout_paper(poster_paper: str) -> Paper:
+    """Flyers and guides print on letter, or on A4 where posters are metric."""
+    return PAPERS["a4" if poster_paper in ("a4", "a3") else "letter"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to make: what it is, where it goes and what its template needs."""
+
+    kind: str  # poster | flyer | guide | excerpt
+    path: str  # relative to the output folder, always with forward slashes
+    lang: str
+    title: str
+    paper: Paper
+    template: str | None = None
+    focus_day: str | None = None
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+    excerpt_index: int | None = None
+
+
+def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple[str, ...] = KINDS,
+                  paper: str = "tabloid") -> list[Job]:
+    """Every job for the campaign-wide materials, language by language, in print order."""
+    jobs: list[Job] = []
+    poster, handout = PAPERS[paper], handout_paper(paper)
+    for lang in languages:
+        t = campaign.strings[lang]
+        base = dict(campaign=campaign, lang=lang, t=t, created=f"{campaign.start.isoformat()}T00:00:00Z")
+        name = campaign.name[lang]
+        if "posters" in only:
+            jobs.append(Job("poster", f"{lang}/posters/week-at-a-glance.pdf", lang, f"{name} — {t['week_poster_title']}",
+                            poster, "week.html", None,
+                            dict(base, days=campaign.days, accent=campaign.days[0].color, paper=poster)))
+            for day in campaign.days:
+                text = day.text[lang]
+                jobs.append(Job("poster", f"{lang}/posters/{day.slug}.pdf", lang, f"{text.title} — {name}", poster,
+                                "poster.html", day.slug,
+                                dict(base, day=day, text=text, accent=day.color, paper=poster,
+                                     headline_size=headline_size(text.short))))
+        if "flyers" in only:
+            for day in campaign.days:
+                text = day.text[lang]
+                jobs.append(Job("flyer", f"{lang}/flyers/{day.slug}.pdf", lang, f"{text.title} — {t['flyer_title']} — {name}",
+                                handout, "flyer.html", day.slug,
+                                dict(base, day=day, text=text, accent=day.color, paper=handout)))
+        if "guide" in only:
+            for audience in AUDIENCES:
+                guide_title = t[f"{audience}_guide"]
+                jobs.append(Job("guide", f"{lang}/guides/{audience}-guide.pdf", lang, f"{guide_title} — {name}", handout,
+                                "guide.html", None,
+                                dict(base, audience=audience, audience_words=t[f"{audience}s"], guide_title=guide_title,
+                                     sections=campaign.guide_for(audience, lang), accent=campaign.days[0].color,
+                                     paper=handout)))
+    if "excerpts" in only:
+        for index, excerpt in enumerate(campaign.excerpts):
+            jobs.append(Job("excerpt", f"excerpts/{excerpt.slug}.pdf", excerpt.lang, excerpt.title, handout,
+                            excerpt_index=index))
+    for job in jobs:
+        job.context.setdefault("doc_title", job.title)
+    return jobs
+
+
+def headline_size(short: str) -> float:
+    """The poster headline size in page-width hundredths: as large as the longest word allows."""
+    longest = max((len(word) for word in short.split()), default=1)
+    return round(min(11.5, 84.0 / max(longest, 1) * 1.05), 2)

@@ -1,0 +1,106 @@
+"""HTML to tagged PDF/UA-1 bytes with WeasyPrint: the one module that talks to WeasyPrint."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from weasyprint import HTML
+
+from .errors import RenderError
+from .fetcher import FolderFetcher, RefusedURL
+from .resources import ASSETS
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class RenderedPDF:
+    """A rendered document: its bytes, page count and the size of its first page in points."""
+
+    data: bytes
+    pages: int
+    size: tuple[float, float]
+    collides: bool = False  # text runs into an area marked data-reserved (a pinned footer)
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings: a missing image or bad CSS is only logged, and must fail the build."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class Renderer:
+    """Renders HTML that refers to theme assets (css/, fonts/) and to files in the campaign folder."""
+
+    def __init__(self, campaign_folder: Path | None = None):
+        roots = [ASSETS] + ([campaign_folder] if campaign_folder else [])
+        overrides = campaign_folder / "overrides" / "assets" if campaign_folder else None
+        self._fetcher_args = dict(roots=roots + ([overrides] if overrides else []), shadowed=ASSETS, overrides=overrides)
+        self.base_url = ASSETS.as_uri() + "/"
+
+    def render(self, html: str, *, template: str, created: dt.date) -> RenderedPDF:
+        """Render `html` (from `template`, named in errors) to PDF/UA-1, stamped with `created`."""
+        fetcher = FolderFetcher(**self._fetcher_args)
+        collect = _Collect()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collect)
+        try:
+            with _source_date(created):
+                document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render()
+                data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        except RefusedURL as exc:
+            raise RenderError(template, exc.reason, url=exc.url) from None
+        except RecursionError:
+            raise RenderError(template, "the page is nested too deeply to lay out") from None
+        except Exception as exc:  # WeasyPrint raises many types; the user needs the template named.
+            raise RenderError(template, f"WeasyPrint failed: {exc.__class__.__name__}: {exc}") from None
+        finally:
+            logger.removeHandler(collect)
+        if collect.messages:
+            raise RenderError(template, "; ".join(dict.fromkeys(collect.messages)))
+        first = document.pages[0]
+        return RenderedPDF(data=data, pages=len(document.pages), size=(first.width * 0.75, first.height * 0.75),
+                           collides=any(_text_under_reserved(page._page_box) for page in document.pages))
+
+
+def _text_under_reserved(page_box) -> bool:
+    """True if any line of text reaches into a box marked data-reserved, or off the page.
+
+    A pinned footer does not push text away, and WeasyPrint silently drops lines that fall off the
+    page, so a one-page design has to be checked after layout."""
+    reserved_top, text_bottom = page_box.height, 0.0
+    stack = [(page_box, False)]
+    while stack:
+        box, inside_reserved = stack.pop()
+        element = getattr(box, "element", None)
+        if element is not None and element.get("data-reserved") is not None and getattr(box, "element_tag", "") != "html":
+            inside_reserved = True
+            reserved_top = min(reserved_top, box.position_y)
+        if type(box).__name__ == "LineBox" and not inside_reserved:
+            text_bottom = max(text_bottom, box.position_y + box.height)
+        stack.extend((child, inside_reserved) for child in getattr(box, "children", ()))
+    return text_bottom > reserved_top
+
+
+@contextmanager
+def _source_date(date: dt.date):
+    """Pin the timestamps fontTools and WeasyPrint write, so equal inputs give equal bytes."""
+    epoch = str(int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp()))
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -1,0 +1,57 @@
+"""The Jinja2 side: template lookup with overrides and `!default/`, sandboxed, autoescaped, strict."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, UndefinedError)
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
+
+from . import guide, i18n, qr
+from .errors import RenderError
+from .resources import TEMPLATES
+
+
+class Theme:
+    """Renders named templates to HTML strings: the campaign's overrides first, then the built-ins.
+
+    A user template is code, so every template runs in Jinja's immutable sandbox; values are
+    escaped on output, and a variable the template names but the context lacks is an error."""
+
+    def __init__(self, campaign_folder: Path | None = None):
+        folders = []
+        if campaign_folder is not None and (campaign_folder / "overrides" / "templates").is_dir():
+            folders.append(str(campaign_folder / "overrides" / "templates"))
+        folders.append(str(TEMPLATES))
+        builtin = FileSystemLoader(str(TEMPLATES))
+        self.env = ImmutableSandboxedEnvironment(
+            loader=ChoiceLoader([PrefixLoader({"!default": builtin}, delimiter="/"), FileSystemLoader(folders)]),
+            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True)
+        self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
+                                markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)), css_string=css_string)
+        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri)
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        """The HTML of template `name`; any template problem becomes a RenderError naming the file and line."""
+        try:
+            return self.env.get_template(name).render(context)
+        except TemplateNotFound as exc:
+            raise RenderError(name, f"template not found: {exc.name}") from None
+        except TemplateSyntaxError as exc:
+            raise RenderError(f"{exc.filename or exc.name}: line {exc.lineno}", f"template syntax error: {exc.message}") from None
+        except UndefinedError as exc:
+            raise RenderError(name, f"uses a value that does not exist: {exc.message}") from None
+        except SecurityError as exc:
+            raise RenderError(name, f"was stopped by the template sandbox: {exc}") from None
+        except TemplateError as exc:
+            raise RenderError(name, f"template error: {exc}") from None
+
+
+def css_string(value: str) -> Markup:
+    """`value` as a quoted CSS string: every character but letters, digits and spaces is escaped,
+    so no text can end the string or the <style> element it sits in."""
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(value))
+    return Markup(f'"{escaped}"')

@@ -1,0 +1,81 @@
+"""The organizer's own PDFs: page ranges checked against the file, and pages extracted safely (pikepdf)."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+
+from .errors import ProblemCollector
+from .model import Excerpt
+
+RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+
+def parse_pages(spec: str) -> tuple[int, ...] | None:
+    """'3-5,8' -> (3, 4, 5, 8); None when the spec is malformed or runs backwards."""
+    pages: list[int] = []
+    for part in spec.split(","):
+        match = RANGE_RE.match(part)
+        if not match:
+            return None
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if first < 1 or last < first:
+            return None
+        pages += range(first, last + 1)
+    return tuple(pages)
+
+
+def check_excerpt(folder: Path, source: str, spec: str, problems: ProblemCollector, path: str) -> tuple[int, ...] | None:
+    """The pages of an [[excerpts]] entry, validated against its PDF; records problems and returns None."""
+    pdf_path = (folder / source).resolve()
+    if not pdf_path.is_relative_to(folder.resolve()):
+        problems.add(f"{path}.source", f"{source!r} is outside the campaign folder {folder}")
+        return None
+    if not pdf_path.is_file():
+        problems.add(f"{path}.source", f"{source!r} does not exist (looked for {pdf_path})")
+        return None
+    pages = parse_pages(spec)
+    if pages is None:
+        problems.add(f"{path}.pages", f"{spec!r} is not a page range like \"3-5\" or \"1,4-6\"")
+        return None
+    try:
+        with pikepdf.open(pdf_path) as pdf:
+            count = len(pdf.pages)
+    except pikepdf.PasswordError:
+        problems.add(f"{path}.source", f"{source!r} is encrypted; save an unprotected copy")
+        return None
+    except (pikepdf.PdfError, OSError, RecursionError) as exc:
+        problems.add(f"{path}.source", f"{source!r} is not a readable PDF ({exc.__class__.__name__})")
+        return None
+    outside = sorted({p for p in pages if p > count})
+    if outside:
+        problems.add(f"{path}.pages", f"{spec!r} asks for page {outside[0]} but {source!r} has {count} pages")
+        return None
+    return pages
+
+
+def extract(excerpt: Excerpt, title: str) -> bytes:
+    """The excerpt's pages as a new PDF with title and language set.
+
+    Pages copied out of another file lose that file's structure tree, so an excerpt is only as
+    accessible as its source was not: the manifest marks it untagged. Page and link actions are
+    dropped because excerpts are print material, not programs."""
+    with pikepdf.open(excerpt.source) as source, pikepdf.new() as out:
+        for number in excerpt.pages:
+            out.pages.append(source.pages[number - 1])
+        for page in out.pages:
+            if "/AA" in page.obj:
+                del page.obj["/AA"]
+            for annot in page.obj.get("/Annots", []):
+                for key in ("/A", "/AA"):
+                    if key in annot:
+                        del annot[key]
+        out.Root.Lang = pikepdf.String(excerpt.lang)
+        out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        out.docinfo["/Title"] = pikepdf.String(title)
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
