@@ -85,3 +85,8 @@ def to_html(markdown: str, shift: int = 1) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
     return md.renderer.render(tokens, md.options, {})
+
+
+def inline_to_html(markdown: str) -> str:
+    """One line of Markdown (a heading's text) to inline HTML, keeping `{lang=…}` spans."""
+    return _markdown().renderInline(markdown)

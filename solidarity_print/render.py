@@ -8,13 +8,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pydyf
 from weasyprint import HTML
+from weasyprint.pdf import tags as weasyprint_tags
 
 from .errors import RenderError
 from .fetcher import FolderFetcher, RefusedURL
 from .resources import ASSETS
 
 PDF_VARIANT = "pdf/ua-1"
+
+
+def _tag_passage_languages(build_box_tree):
+    """WeasyPrint 70 writes the document's /Lang but drops `lang` on inner elements, so a Spanish guide
+    would read "Ally Week" with Spanish pronunciation. This wraps its structure-tree builder to copy
+    an element's lang attribute onto its structure element (PDF/UA 7.2). WeasyPrint is pinned
+    exactly, and tests check the result, so a change there is caught."""
+    def build(box, parent, pdf, *args):
+        element = getattr(box, "element", None)
+        lang = element.get("lang") if element is not None and getattr(box, "element_tag", None) not in ("html", "body") else None
+        for struct in build_box_tree(box, parent, pdf, *args):
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
+            yield struct
+    return build
+
+
+if not getattr(weasyprint_tags._build_box_tree, "_tags_lang", False):
+    weasyprint_tags._build_box_tree = _tag_passage_languages(weasyprint_tags._build_box_tree)
+    weasyprint_tags._build_box_tree._tags_lang = True
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ class Theme:
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True)
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
-                                markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)), css_string=css_string)
+                                markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
+                                markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string)
         self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
