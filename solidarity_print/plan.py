@@ -18,16 +18,14 @@ class Paper:
     height: float
     css: str
 
-    @property
-    def unit(self) -> float:
-        """A hundredth of the page width: designs size their type in these so they scale with paper."""
-        return round(self.width / 100, 4)
+    def unit(self, design_ratio: float) -> float:
+        """The design unit in points: a hundredth of the page width for a design drawn at
+        height/width `design_ratio`, smaller on a squatter page so the design still fits its height."""
+        return round(min(self.width / 100, self.height / design_ratio / 100), 4)
 
-    @property
-    def ratio(self) -> float:
-        """Height over width."""
-        return round(self.height / self.width, 4)
 
+# The proportions each design is drawn for: tabloid posters, letter flyers.
+POSTER_RATIO, FLYER_RATIO = 1224 / 792, 792 / 612
 
 PAPERS = {
     "tabloid": Paper("tabloid", 792, 1224, "11in 17in"),
@@ -69,19 +67,21 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
         if "posters" in only:
             jobs.append(Job("poster", f"{lang}/posters/week-at-a-glance.pdf", lang, f"{name} — {t['week_poster_title']}",
                             poster, "week.html", None,
-                            dict(base, days=campaign.days, accent=campaign.days[0].color, paper=poster)))
+                            dict(base, days=campaign.days, accent=campaign.days[0].color, paper=poster,
+                                 unit=poster.unit(POSTER_RATIO))))
             for day in campaign.days:
                 text = day.text[lang]
                 jobs.append(Job("poster", f"{lang}/posters/{day.slug}.pdf", lang, f"{text.title} — {name}", poster,
                                 "poster.html", day.slug,
                                 dict(base, day=day, text=text, accent=day.color, paper=poster,
-                                     headline_size=headline_size(text.short))))
+                                     unit=poster.unit(POSTER_RATIO), headline_size=headline_size(text.short))))
         if "flyers" in only:
             for day in campaign.days:
                 text = day.text[lang]
                 jobs.append(Job("flyer", f"{lang}/flyers/{day.slug}.pdf", lang, f"{text.title} — {t['flyer_title']} — {name}",
                                 handout, "flyer.html", day.slug,
-                                dict(base, day=day, text=text, accent=day.color, paper=handout)))
+                                dict(base, day=day, text=text, accent=day.color, paper=handout,
+                                     unit=handout.unit(FLYER_RATIO))))
         if "guide" in only:
             for audience in AUDIENCES:
                 guide_title = t[f"{audience}_guide"]
@@ -89,7 +89,7 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
                                 "guide.html", None,
                                 dict(base, audience=audience, audience_words=t[f"{audience}s"], guide_title=guide_title,
                                      sections=campaign.guide_for(audience, lang), accent=campaign.days[0].color,
-                                     paper=handout)))
+                                     paper=handout, unit=handout.unit(FLYER_RATIO))))
     if "excerpts" in only:
         for index, excerpt in enumerate(campaign.excerpts):
             jobs.append(Job("excerpt", f"excerpts/{excerpt.slug}.pdf", excerpt.lang, excerpt.title, handout,

@@ -125,3 +125,50 @@ def test_vietnamese_renders_with_the_bundled_noto_font(tmp_path):
     with pikepdf.open(path) as pdf:
         fonts = {str(f.BaseFont) for f in pdf.pages[0].Resources.Font.values()}
     assert any("NotoSans" in f.replace(" ", "").replace("-", "") or "Noto" in f for f in fonts)
+
+
+def test_user_pdf_excerpt_is_built_and_marked_untagged(campaign_copy, tmp_path):
+    import pikepdf
+    guide = campaign_copy.parent / "guides" / "educator-guide.pdf"
+    guide.parent.mkdir()
+    with pikepdf.new() as pdf:
+        for _ in range(6):
+            pdf.add_blank_page(page_size=(612, 792))
+        pdf.pages[3].obj["/AA"] = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"))
+        pdf.save(guide)
+    with campaign_copy.open("a", encoding="utf-8") as handle:
+        handle.write('\n[[excerpts]]\nsource = "guides/educator-guide.pdf"\npages = "3-5"\n'
+                     'title = "Responding to harassment"\naudience = "educator"\n')
+    out = tmp_path / "out"
+    result = run("build", "--campaign", str(campaign_copy), "--out", str(out), "--only", "excerpts")
+    assert result.exit_code == 0, result.output
+    entry, = json.loads((out / "manifest.json").read_text())["files"]
+    assert entry["kind"] == "excerpt" and entry["pages"] == 3 and entry["tagged"] is False
+    assert entry["path"] == "excerpts/responding-to-harassment.pdf"
+    with pikepdf.open(out / entry["path"]) as pdf:
+        assert len(pdf.pages) == 3 and str(pdf.Root.Lang) == "en"
+        assert str(pdf.docinfo.Title) == "Responding to harassment"
+        assert all("/AA" not in page.obj for page in pdf.pages)
+
+
+def test_asset_override_replaces_the_builtin_stylesheet(campaign_copy, tmp_path):
+    css = campaign_copy.parent / "overrides" / "assets" / "css"
+    css.mkdir(parents=True)
+    builtin = (Path(__file__).resolve().parent.parent / "assets" / "css" / "poster.css").read_text(encoding="utf-8")
+    (css / "poster.css").write_text(builtin + "\n.poster .kicker { text-transform: none; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("build", "--campaign", str(campaign_copy), "--out", str(out), "--lang", "en", "--only", "posters").exit_code == 0
+    text = pdf_text(out / "en/posters/black-lgbtq.pdf")
+    assert "Solidarity Week 2023" in text and "SOLIDARITY WEEK 2023" not in text
+
+
+def test_image_without_alt_text_fails_the_build(campaign_copy, tmp_path):
+    templates = campaign_copy.parent / "overrides" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "poster.html").write_text(
+        '{% extends "!default/poster.html" %}{% block headline %}<img src="fonts/NotoSans-OFL.txt">{% endblock %}',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", "--campaign", str(campaign_copy), "--out", str(out), "--lang", "en", "--only", "posters")
+    assert result.exit_code == 1 and "poster.html" in result.output and "alt text" in result.output
+    assert not out.exists()
