@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from .build import BuildOptions, build
+from .packet import PacketOptions
+from .roster import load_roster
 from .config import load_campaign
 from .errors import InputError, SolidarityError
 from .plan import KINDS, PAPERS
@@ -51,9 +53,18 @@ def cli():
 @click.option("--only", callback=_csv_choice(KINDS), help=f"Materials to build: {','.join(KINDS)} (default: all).")
 @click.option("--paper", type=click.Choice(sorted(PAPERS)), default="tabloid", show_default=True,
               help="Poster paper; flyers and guides use letter, or A4 with a4/a3 posters.")
-def build_command(campaign_file, out, languages, only, paper):
-    """Build every poster, flyer and guide of a campaign."""
-    options = BuildOptions(languages=languages, only=only or KINDS, paper=paper)
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
+              help="schools.csv: build each school's posters, flyers and packets instead.")
+@click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")
+@click.option("--duplex", is_flag=True, help="Start every packet piece on a right-hand page, for double-sided printing.")
+@click.option("--posters", "poster_mode", type=click.Choice(["own", "fit"]), default="own", show_default=True,
+              help="In packets, keep posters at their own size, or draw them on the packet's paper.")
+def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode):
+    """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
+    if schools and not roster:
+        raise click.UsageError("--school needs --roster")
+    options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
+                           packets=PacketOptions(duplex=duplex, posters=poster_mode))
 
     def progress(jobs):
         with click.progressbar(jobs, label="Rendering", file=sys.stderr, show_pos=True,
@@ -62,16 +73,24 @@ def build_command(campaign_file, out, languages, only, paper):
 
     result = _run(lambda: build(campaign_file, out, options, progress=progress))
     pages = sum(entry.pages for entry in result.entries)
-    click.echo(f"Wrote {len(result.entries)} PDFs ({pages} pages) and {result.manifest}")
+    packets = sum(entry.kind == "packet" for entry in result.entries)
+    click.echo(f"Wrote {len(result.entries)} PDFs ({pages} pages{f', {packets} packets' if packets else ''}) "
+               f"and {result.manifest}")
 
 
 @cli.command("check")
 @click.option("--campaign", "campaign_file", type=click.Path(path_type=Path, dir_okay=False),
               help="campaign.toml to check (default: the built-in campaign).")
-def check_command(campaign_file):
-    """Validate a campaign and list every problem."""
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="schools.csv to check as well.")
+def check_command(campaign_file, roster):
+    """Validate a campaign (and a roster) and list every problem."""
     campaign = _run(lambda: load_campaign(campaign_file))
     click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)})")
+    if roster:
+        schools, warnings = _run(lambda: load_roster(roster, campaign))
+        for warning in warnings:
+            click.echo(f"  {warning}", err=True)
+        click.echo(f"{roster.resolve()}: OK ({len(schools)} schools)")
 
 
 @cli.command("new")

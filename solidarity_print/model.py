@@ -59,6 +59,29 @@ class Excerpt:
 
 
 @dataclass(frozen=True)
+class School:
+    """One row of the roster: a school and what its packet needs. Names are kept exactly as written."""
+
+    row: int  # the spreadsheet row (header = row 1)
+    name: str
+    slug: str
+    languages: tuple[str, ...]
+    paper: str = "letter"
+    audience: str = "both"  # "student" | "educator" | "both"
+    club: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    meeting: str = ""
+    logo: Path | None = None
+    logo_alt: str = ""
+    grade_band: str = ""
+
+    def audiences(self) -> tuple[str, ...]:
+        """The guide audiences this school's packet carries."""
+        return AUDIENCES if self.audience == "both" else (self.audience,)
+
+
+@dataclass(frozen=True)
 class Campaign:
     """A whole campaign: its window, languages, words, focus days, guide and excerpts."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import AUDIENCES, Campaign
+from .model import AUDIENCES, Campaign, School
 
 KINDS = ("posters", "flyers", "guide", "excerpts")
 
@@ -56,41 +56,48 @@ class Job:
 
 
 def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple[str, ...] = KINDS,
-                  paper: str = "tabloid") -> list[Job]:
-    """Every job for the campaign-wide materials, language by language, in print order."""
+                  paper: str = "tabloid", handout: str | None = None, school: School | None = None) -> list[Job]:
+    """Every job for the campaign's materials, language by language, in print order.
+
+    With a `school`, the posters and flyers carry its name, the guides are those of its audience,
+    and paths sit under the school's folder."""
     jobs: list[Job] = []
-    poster, handout = PAPERS[paper], handout_paper(paper)
+    poster = PAPERS[paper]
+    handout = PAPERS[handout] if handout else handout_paper(paper)
+    audiences = school.audiences() if school else AUDIENCES
+    folder = f"{school.slug}/" if school else ""
     for lang in languages:
         t = campaign.strings[lang]
-        base = dict(campaign=campaign, lang=lang, t=t, created=f"{campaign.start.isoformat()}T00:00:00Z")
+        base = dict(campaign=campaign, lang=lang, t=t, created=f"{campaign.start.isoformat()}T00:00:00Z",
+                    school=school, packet=None)
         name = campaign.name[lang]
         if "posters" in only:
-            jobs.append(Job("poster", f"{lang}/posters/week-at-a-glance.pdf", lang, f"{name} — {t['week_poster_title']}",
+            jobs.append(Job("poster", f"{folder}{lang}/posters/week-at-a-glance.pdf", lang, f"{name} — {t['week_poster_title']}",
                             poster, "week.html", None,
                             dict(base, days=campaign.days, accent=campaign.days[0].color, paper=poster,
                                  unit=poster.unit(POSTER_RATIO))))
             for day in campaign.days:
                 text = day.text[lang]
-                jobs.append(Job("poster", f"{lang}/posters/{day.slug}.pdf", lang, f"{text.title} — {name}", poster,
+                jobs.append(Job("poster", f"{folder}{lang}/posters/{day.slug}.pdf", lang, f"{text.title} — {name}", poster,
                                 "poster.html", day.slug,
                                 dict(base, day=day, text=text, accent=day.color, paper=poster,
                                      unit=poster.unit(POSTER_RATIO), headline_size=headline_size(text.short))))
         if "flyers" in only:
             for day in campaign.days:
                 text = day.text[lang]
-                jobs.append(Job("flyer", f"{lang}/flyers/{day.slug}.pdf", lang, f"{text.title} — {t['flyer_title']} — {name}",
+                jobs.append(Job("flyer", f"{folder}{lang}/flyers/{day.slug}.pdf", lang, f"{text.title} — {t['flyer_title']} — {name}",
                                 handout, "flyer.html", day.slug,
                                 dict(base, day=day, text=text, accent=day.color, paper=handout,
                                      unit=handout.unit(FLYER_RATIO))))
         if "guide" in only:
-            for audience in AUDIENCES:
+            for audience in audiences:
                 guide_title = t[f"{audience}_guide"]
-                jobs.append(Job("guide", f"{lang}/guides/{audience}-guide.pdf", lang, f"{guide_title} — {name}", handout,
+                jobs.append(Job("guide", f"{folder}{lang}/guides/{audience}-guide.pdf", lang, f"{guide_title} — {name}", handout,
                                 "guide.html", None,
                                 dict(base, audience=audience, audience_words=t[f"{audience}s"], guide_title=guide_title,
                                      sections=campaign.guide_for(audience, lang), accent=campaign.days[0].color,
                                      paper=handout, unit=handout.unit(FLYER_RATIO))))
-    if "excerpts" in only:
+    if "excerpts" in only and school is None:
         for index, excerpt in enumerate(campaign.excerpts):
             jobs.append(Job("excerpt", f"excerpts/{excerpt.slug}.pdf", excerpt.lang, excerpt.title, handout,
                             excerpt_index=index))

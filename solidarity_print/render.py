@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pydyf
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.pdf import tags as weasyprint_tags
 
 from .errors import RenderError
@@ -49,6 +50,16 @@ class RenderedPDF:
     collides: bool = False  # text runs into an area marked data-reserved (a pinned footer)
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """A document laid out but not yet written, so that several can be combined into one PDF."""
+
+    document: object  # weasyprint.Document
+    template: str
+    pages: int
+    collides: bool
+
+
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's warnings: a missing image or bad CSS is only logged, and must fail the build."""
 
@@ -60,38 +71,63 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-class Renderer:
-    """Renders HTML that refers to theme assets (css/, fonts/) and to files in the campaign folder."""
+@contextmanager
+def _watch(template: str):
+    """Turn whatever WeasyPrint raises or logs while handling `template` into one RenderError."""
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        yield
+    except RefusedURL as exc:
+        raise RenderError(template, exc.reason, url=exc.url) from None
+    except RecursionError:
+        raise RenderError(template, "the page is nested too deeply to lay out") from None
+    except RenderError:
+        raise
+    except Exception as exc:  # WeasyPrint raises many types; the user needs the template named.
+        raise RenderError(template, f"WeasyPrint failed: {exc.__class__.__name__}: {exc}") from None
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:
+        raise RenderError(template, "; ".join(dict.fromkeys(collect.messages)))
 
-    def __init__(self, campaign_folder: Path | None = None):
-        roots = [ASSETS] + ([campaign_folder] if campaign_folder else [])
+
+class Renderer:
+    """Renders HTML that refers to theme assets (css/, fonts/) and to files in the allowed folders:
+    the campaign folder and, for logos, the roster's folder."""
+
+    def __init__(self, campaign_folder: Path | None = None, extra_folders: tuple[Path, ...] = ()):
+        roots = [ASSETS, *extra_folders] + ([campaign_folder] if campaign_folder else [])
         overrides = campaign_folder / "overrides" / "assets" if campaign_folder else None
         self._fetcher_args = dict(roots=roots + ([overrides] if overrides else []), shadowed=ASSETS, overrides=overrides)
         self.base_url = ASSETS.as_uri() + "/"
+        # One font configuration for every document, so that pages of several can share one PDF.
+        self.font_config = FontConfiguration()
+
+    def layout(self, html: str, *, template: str) -> LaidOut:
+        """Lay `html` out into pages (not yet written)."""
+        with _watch(template):
+            document = HTML(string=html, base_url=self.base_url,
+                            url_fetcher=FolderFetcher(**self._fetcher_args)).render(font_config=self.font_config)
+        return LaidOut(document, template, len(document.pages),
+                       any(_text_under_reserved(page._page_box) for page in document.pages))
+
+    def write(self, parts: list[LaidOut], *, created: dt.date) -> bytes:
+        """One PDF/UA-1 file of all pages of `parts`, in order; title and language come from the first.
+
+        WeasyPrint writes the combined pages in one go, so the structure tree spans all of them."""
+        first = parts[0].document
+        with _watch(parts[0].template), _source_date(created):
+            combined = first if len(parts) == 1 else first.copy([p for part in parts for p in part.document.pages])
+            return combined.write_pdf(pdf_variant=PDF_VARIANT)
 
     def render(self, html: str, *, template: str, created: dt.date) -> RenderedPDF:
         """Render `html` (from `template`, named in errors) to PDF/UA-1, stamped with `created`."""
-        fetcher = FolderFetcher(**self._fetcher_args)
-        collect = _Collect()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(collect)
-        try:
-            with _source_date(created):
-                document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render()
-                data = document.write_pdf(pdf_variant=PDF_VARIANT)
-        except RefusedURL as exc:
-            raise RenderError(template, exc.reason, url=exc.url) from None
-        except RecursionError:
-            raise RenderError(template, "the page is nested too deeply to lay out") from None
-        except Exception as exc:  # WeasyPrint raises many types; the user needs the template named.
-            raise RenderError(template, f"WeasyPrint failed: {exc.__class__.__name__}: {exc}") from None
-        finally:
-            logger.removeHandler(collect)
-        if collect.messages:
-            raise RenderError(template, "; ".join(dict.fromkeys(collect.messages)))
-        first = document.pages[0]
-        return RenderedPDF(data=data, pages=len(document.pages), size=(first.width * 0.75, first.height * 0.75),
-                           collides=any(_text_under_reserved(page._page_box) for page in document.pages))
+        laid_out = self.layout(html, template=template)
+        first = laid_out.document.pages[0]
+        return RenderedPDF(data=self.write([laid_out], created=created), pages=laid_out.pages,
+                           size=(first.width * 0.75, first.height * 0.75), collides=laid_out.collides)
 
 
 def _text_under_reserved(page_box) -> bool:
@@ -103,6 +139,8 @@ def _text_under_reserved(page_box) -> bool:
     stack = [(page_box, False)]
     while stack:
         box, inside_reserved = stack.pop()
+        if type(box).__name__ == "MarginBox":
+            continue  # running headers and footers live outside the page area
         element = getattr(box, "element", None)
         if element is not None and element.get("data-reserved") is not None and getattr(box, "element_tag", "") != "html":
             inside_reserved = True

@@ -1,0 +1,170 @@
+"""Per-school packets: cover, contents, the pieces the school needs, numbered, bookmarked and tagged."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .documents import DocumentMaker
+from .errors import RenderError
+from .model import School
+from .pdf_finish import Appendix, finish_packet
+from .plan import PAPERS, Job, plan_campaign
+from .render import LaidOut
+
+FRONT_PAGES = 2  # cover and contents, numbered i and ii
+FOOTER_PAPERS = ("letter", "a4")
+GUIDE_FOOTER_SPACE = 68.4  # the guide's own bottom margin (0.95 in) already leaves room
+DESIGN_FOOTER_SPACE = 26.0  # posters and flyers have no margin; the footer line needs this much
+COVER_FITS = (1.0, 0.85, 0.72, 0.6, 0.5)
+
+
+@dataclass(frozen=True)
+class PacketOptions:
+    """How packets are put together: double-sided, and whether posters keep their size."""
+
+    duplex: bool = False
+    posters: str = "own"  # "own": tabloid pages inside the packet; "fit": posters drawn on the packet's paper
+
+
+@dataclass
+class PieceRange:
+    """Where one piece sits in the packet (1-based physical pages), for the print shop."""
+
+    kind: str
+    title: str
+    first: int
+    last: int
+
+
+@dataclass
+class Packet:
+    """A finished packet and what the manifest says about it."""
+
+    data: bytes
+    pages: int
+    title: str
+    pieces: list[PieceRange]
+    untagged_pages: list[int] = field(default_factory=list)
+
+
+class PacketMaker:
+    """Builds packets for the schools of one campaign, reusing one renderer and theme."""
+
+    def __init__(self, maker: DocumentMaker, options: PacketOptions = PacketOptions()):
+        self.maker = maker
+        self.campaign = maker.campaign
+        self.options = options
+        self._page_counts: dict[tuple, int] = {}
+
+    def make(self, school: School, lang: str) -> Packet:
+        """The packet of `school` in `lang`."""
+        t = self.campaign.strings[lang]
+        jobs = plan_campaign(self.campaign, languages=(lang,), only=("posters", "flyers", "guide"),
+                             paper=school.paper if self.options.posters == "fit" else "tabloid",
+                             handout=school.paper, school=school)
+        excerpts = [e for e in self.campaign.excerpts if e.audience in school.audiences()]
+        # Number every page before rendering: page counts do not depend on the school.
+        sequence, label = [], 1
+        for job in jobs:
+            if self.options.duplex and label % 2 == 0:
+                sequence.append(("blank", label))
+                label += 1
+            sequence.append((job, label))
+            label += self._count(job)
+        appendix_start = label
+        for excerpt in excerpts:
+            label += len(excerpt.pages)
+        body_pages = label - 1
+        footer = t["footer"].format(school=school.name, page="{page}", pages=body_pages).split("{page}")
+
+        contents = [dict(title=self._piece_title(job, t), page=start) for job, start in sequence if job != "blank"]
+        start = appendix_start
+        for excerpt in excerpts:
+            contents.append(dict(title=excerpt.title, page=start))
+            start += len(excerpt.pages)
+
+        title = t["packet_title"].format(campaign=self.campaign.name[lang], school=school.name)
+        packet_base = dict(footer_before=footer[0], footer_after=footer[1])
+        parts = [self._cover(school, lang, title), self._contents(lang, title, contents, school.paper)]
+        pieces = [PieceRange("cover", t["cover"], 1, 1), PieceRange("contents", t["contents"], 2, 2)]
+        for item, first_label in sequence:
+            if item == "blank":
+                parts.append(self._blank(lang, school, first_label, packet_base))
+                continue
+            footer_on = item.paper.name in FOOTER_PAPERS
+            space = GUIDE_FOOTER_SPACE if item.kind == "guide" else DESIGN_FOOTER_SPACE
+            laid_out = self.maker.layout(item, packet=dict(packet_base, label=self._piece_title(item, t), footer=footer_on,
+                                                           footer_space=space, first_page=first_label))
+            if laid_out.pages != self._count(item):
+                raise RenderError(item.template, f"{school.name}: {item.title} took {laid_out.pages} pages in the packet "
+                                                 f"instead of {self._count(item)}")
+            parts.append(laid_out)
+            first = FRONT_PAGES + first_label
+            pieces.append(PieceRange(item.kind, self._piece_title(item, t), first, first + laid_out.pages - 1))
+        data = self.maker.renderer.write(parts, created=self.campaign.start)
+        appendices, untagged, first = [], [], FRONT_PAGES + appendix_start
+        for excerpt in excerpts:
+            appendices.append(Appendix(excerpt, excerpt.title))
+            pieces.append(PieceRange("excerpt", excerpt.title, first, first + len(excerpt.pages) - 1))
+            untagged += range(first, first + len(excerpt.pages))
+            first += len(excerpt.pages)
+        data = finish_packet(data, front_pages=FRONT_PAGES, appendices=appendices)
+        return Packet(data=data, pages=FRONT_PAGES + body_pages, title=title, pieces=pieces, untagged_pages=untagged)
+
+    def _count(self, job: Job) -> int:
+        """Pages of a piece, laid out once per build for all schools (posters and flyers are one page)."""
+        if job.kind in ("poster", "flyer"):
+            return 1
+        key = (job.template, job.lang, job.paper.name, job.context.get("audience"))
+        if key not in self._page_counts:
+            self._page_counts[key] = self.maker.layout(replace(job, context=dict(job.context, school=None))).pages
+        return self._page_counts[key]
+
+    def _piece_title(self, job: Job, t: dict[str, str]) -> str:
+        if job.kind == "poster":
+            day = job.context.get("text")
+            return t["poster_piece"].format(title=day.title if day else t["week_poster_title"])
+        if job.kind == "flyer":
+            return t["flyer_piece"].format(title=job.context["text"].title)
+        return job.context.get("guide_title", job.title)
+
+    def _base(self, lang: str, school: School | None, paper: str) -> dict:
+        t = self.campaign.strings[lang]
+        return dict(campaign=self.campaign, lang=lang, t=t, created=f"{self.campaign.start.isoformat()}T00:00:00Z",
+                    school=school, accent=self.campaign.days[0].color, paper=PAPERS[paper],
+                    unit=PAPERS[paper].width / 100, fit=1.0)
+
+    def _cover(self, school: School, lang: str, title: str) -> LaidOut:
+        """The cover; a long name is set smaller, step by step, never clipped."""
+        context = dict(self._base(lang, school, school.paper), doc_title=title,
+                       packet=dict(label=self.campaign.strings[lang]["cover"], footer=False, first_page=1),
+                       name_size=_name_size(school.name))
+        for fit in COVER_FITS:
+            laid_out = self._layout("cover.html", dict(context, fit=fit))
+            if laid_out.pages == 1:
+                return laid_out
+        raise RenderError("cover.html", f"the cover of {school.name!r} does not fit on one page")
+
+    def _contents(self, lang: str, title: str, entries: list[dict], paper: str) -> LaidOut:
+        t = self.campaign.strings[lang]
+        context = dict(self._base(lang, None, paper), doc_title=title, entries=entries,
+                       packet=dict(label=t["contents"], footer=False, first_page=2))
+        laid_out = self._layout("contents.html", context)
+        if laid_out.pages != 1:
+            raise RenderError("contents.html", "the table of contents needs more than one page")
+        return laid_out
+
+    def _blank(self, lang: str, school: School, label: int, packet_base: dict) -> LaidOut:
+        context = dict(self._base(lang, school, school.paper), doc_title="",
+                       packet=dict(packet_base, label="", footer=True, footer_space=DESIGN_FOOTER_SPACE, first_page=label))
+        context["doc_title"] = context["t"]["blank_page"]
+        return self._layout("blank.html", context)
+
+    def _layout(self, template: str, context: dict) -> LaidOut:
+        html = self.maker.theme.render(template, context)
+        return self.maker.renderer.layout(html, template=template)
+
+
+def _name_size(name: str) -> float:
+    """The cover's starting type size for a school name: big for short names, smaller for long ones."""
+    length = len(name)
+    return 40.0 if length <= 28 else 34.0 if length <= 48 else 28.0 if length <= 80 else 22.0

@@ -1,0 +1,176 @@
+"""The roster of schools (CSV as spreadsheets really write it) to validated School records."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from . import images
+from .errors import InputError, Problem, ProblemCollector
+from .fields import INVISIBLE_RE, SLUG_RE
+from .i18n import slugify
+from .model import AUDIENCES, Campaign, School
+
+COLUMNS = ("name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
+           "languages", "paper", "audience", "grade_band")
+PACKET_PAPERS = ("letter", "a4")
+GRADE_BANDS = ("middle", "high")
+EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
+
+
+def load_roster(path: Path, campaign: Campaign) -> tuple[list[School], list[Problem]]:
+    """Every school of the roster, and the warnings; raises InputError listing every problem by row and column."""
+    path = path.resolve()
+    problems = ProblemCollector(str(path))
+    text = _decode(path, problems)
+    if text is None:
+        problems.raise_if_any()
+    rows, letters = _rows(text, problems)
+    schools = _schools(rows, letters, path.parent, campaign, problems)
+    problems.raise_if_any()
+    return schools, [p for p in problems.problems if p.warning]
+
+
+def _decode(path: Path, problems: ProblemCollector) -> str | None:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Excel's Windows-1252; never a silent guess."""
+    try:
+        if path.stat().st_size > MAX_ROSTER_BYTES:
+            problems.add("", f"is larger than {MAX_ROSTER_BYTES // 1024 // 1024} MB; is this really a roster?")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add("", f"cannot be read: {exc.strerror or exc}")
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.add("", "starts like UTF-16 but is not valid UTF-16")
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data[:utf8_error.start].count(b"\n") + 1
+        problems.add(f"line {line}", "is neither UTF-8 nor Windows-1252, so names cannot be read reliably: "
+                                     "save the file as \"CSV UTF-8\"")
+        return None
+    problems.add("", "was read as Windows-1252 (Excel's \"CSV\"); save as \"CSV UTF-8\" to be sure accents survive",
+                 warning=True)
+    return text
+
+
+def _rows(text: str, problems: ProblemCollector) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+    """(spreadsheet row, {column: value}) for every non-empty data row, and each column's letter."""
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    if not records:
+        problems.add("", "is empty: it needs a header row with at least a 'name' column")
+        return [], {}
+    header = [_column(h) for h in records[0]]
+    for index, column in enumerate(header):
+        if column and column not in COLUMNS:
+            problems.add(f"row 1, column {_letter(index)}", f"unknown column {records[0][index]!r} is ignored "
+                         f"(known: {', '.join(COLUMNS)})", warning=True)
+        if column and header.count(column) > 1 and header.index(column) == index:
+            problems.add(f"row 1, column {_letter(index)}", f"column {column!r} appears more than once")
+    if "name" not in header:
+        problems.add("row 1", f"has no 'name' column (found: {', '.join(repr(h) for h in records[0])})")
+        return [], {}
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
+            problems.add(f"row {number}", f"has {len(record)} cells but the header has {len(header)} "
+                                          "(a stray delimiter, or a missing quote?)")
+        rows.append((number, {column: (record[i].strip() if i < len(record) else "")
+                              for i, column in enumerate(header) if column in COLUMNS}))
+    if not rows:
+        problems.add("", "has a header but no schools")
+    letters = {column: _letter(header.index(column)) for column in COLUMNS if column in header}
+    return rows, letters
+
+
+def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, problems: ProblemCollector) -> list[School]:
+    schools, seen_names, seen_slugs = [], {}, {}
+    for number, row in rows:
+        def where(column: str, number: int = number) -> str:
+            return f"row {number}, column {letters.get(column, '?')} ({column})"
+
+        name = row.get("name", "")
+        if not name:
+            problems.add(where("name"), "is empty: every school needs a name")
+            continue
+        for column in ("name", "club", "contact_name", "meeting", "logo_alt"):
+            if INVISIBLE_RE.search(row.get(column, "")):
+                problems.add(where(column), "contains invisible or text-direction control characters")
+        key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+        if key in seen_names:
+            problems.add(where("name"), f"{name!r} is the same school as row {seen_names[key]}")
+        seen_names.setdefault(key, number)
+        slug = row.get("slug") or slugify(name)
+        if row.get("slug") and not SLUG_RE.match(row["slug"]):
+            problems.add(where("slug"), f"{row['slug']!r} must be lower-case letters, digits and hyphens")
+        elif not slug:
+            problems.add(where("slug"), f"cannot make a file name from {name!r}: give the school a slug")
+        elif slug in seen_slugs and seen_names.get(key) == number:
+            problems.add(where("slug"), f"{slug!r} is also the output folder of row {seen_slugs[slug]}")
+        seen_slugs.setdefault(slug, number)
+        languages = _languages(row.get("languages", ""), campaign, where("languages"), problems)
+        paper = _choice(row, "paper", PACKET_PAPERS, "letter", where, problems)
+        audience = _choice(row, "audience", AUDIENCES + ("both",), "both", where, problems)
+        grade_band = _choice(row, "grade_band", GRADE_BANDS, "", where, problems)
+        email = row.get("contact_email", "")
+        if email and not EMAIL_RE.match(email):
+            problems.add(where("contact_email"), f"{email!r} is not an email address")
+        logo = images.check_logo(folder, row.get("logo", ""), where("logo"), problems) if row.get("logo") else None
+        if row.get("logo") and not row.get("logo_alt"):
+            problems.add(where("logo_alt"), "a logo needs alt text describing it for screen readers")
+        schools.append(School(row=number, name=name, slug=slug, languages=languages, paper=paper, audience=audience,
+                              club=row.get("club", ""), contact_name=row.get("contact_name", ""),
+                              contact_email=email, meeting=row.get("meeting", ""), logo=logo,
+                              logo_alt=row.get("logo_alt", ""), grade_band=grade_band))
+    return schools
+
+
+def _languages(value: str, campaign: Campaign, where: str, problems: ProblemCollector) -> tuple[str, ...]:
+    if not value:
+        return campaign.languages
+    wanted = tuple(dict.fromkeys(v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()))
+    for lang in wanted:
+        if lang not in campaign.languages:
+            problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(campaign.languages)})")
+    return tuple(lang for lang in wanted if lang in campaign.languages)
+
+
+def _choice(row, column, choices, default, where, problems) -> str:
+    value = row.get(column, "").lower()
+    if value and value not in choices:
+        problems.add(where(column), f"{row[column]!r} must be one of: {', '.join(choices)}")
+        return default
+    return value or default
+
+
+def _column(header: str) -> str:
+    return re.sub(r"[\s\-]+", "_", header.strip().lower())
+
+
+def _letter(index: int) -> str:
+    """A spreadsheet column letter: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
