@@ -74,7 +74,8 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     result = _run(lambda: build(campaign_file, out, options, progress=progress))
     pages = sum(entry.pages for entry in result.entries)
     packets = sum(entry.kind == "packet" for entry in result.entries)
-    click.echo(f"Wrote {len(result.entries)} PDFs ({pages} pages{f', {packets} packets' if packets else ''}) "
+    packet_words = f", {packets} packet{'s' if packets != 1 else ''}" if packets else ""
+    click.echo(f"Wrote {len(result.entries)} PDFs ({pages} pages{packet_words}) "
                f"and {result.manifest}")
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import fonts
 from .errors import ProblemCollector
 
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -49,6 +50,10 @@ class FieldReader:
             return None
         if INVISIBLE_RE.search(value):
             self.problems.add(where, "contains invisible or text-direction control characters")
+            return None
+        missing = fonts.missing_characters(value)
+        if missing:
+            self.problems.add(where, f"cannot be printed with the bundled fonts: {fonts.describe(missing)}")
             return None
         if max_len is not None and len(value) > max_len:
             self.problems.add(where, f"is {len(value)} characters long; at most {max_len} fit the design")

@@ -167,4 +167,4 @@ class PacketMaker:
 def _name_size(name: str) -> float:
     """The cover's starting type size for a school name: big for short names, smaller for long ones."""
     length = len(name)
-    return 40.0 if length <= 28 else 34.0 if length <= 48 else 28.0 if length <= 80 else 22.0
+    return 44.0 if length <= 28 else 38.0 if length <= 48 else 32.0 if length <= 80 else 28.0

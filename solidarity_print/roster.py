@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import images
+from . import fonts, images
 from .errors import InputError, Problem, ProblemCollector
 from .fields import INVISIBLE_RE, SLUG_RE
 from .i18n import slugify
@@ -115,6 +115,9 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         for column in ("name", "club", "contact_name", "meeting", "logo_alt"):
             if INVISIBLE_RE.search(row.get(column, "")):
                 problems.add(where(column), "contains invisible or text-direction control characters")
+            missing = fonts.missing_characters(row.get(column, "")) if column != "logo_alt" else []
+            if missing:
+                problems.add(where(column), f"cannot be printed with the bundled fonts: {fonts.describe(missing)}")
         key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
         if key in seen_names:
             problems.add(where("name"), f"{name!r} is the same school as row {seen_names[key]}")

@@ -9,7 +9,7 @@ from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from . import guide, i18n, qr
+from . import fonts, guide, i18n, qr
 from .errors import RenderError
 from .resources import TEMPLATES
 
@@ -32,7 +32,8 @@ class Theme:
             keep_trailing_newline=True)
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
-                                markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string)
+                                markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
+                                font_class=lambda text: fonts.font_class(text) or "")
         self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri)
 
     def render(self, name: str, context: dict[str, Any]) -> str:

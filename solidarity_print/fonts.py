@@ -1,0 +1,52 @@
+"""Which bundled font can draw a text (fontTools cmaps): missing glyphs are reported, never printed as boxes."""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from fontTools.ttLib import TTFont
+
+from .resources import ASSETS
+
+# In the order the stylesheets prefer them; the class switches a whole name to a font that has all
+# of it, so that one word is never drawn in two typefaces.
+FAMILIES = (("", "AtkinsonHyperlegibleNext-Regular.ttf"), ("script-noto", "NotoSans-Regular.ttf"))
+
+
+@lru_cache(maxsize=None)
+def _cmap(file: str) -> frozenset[int]:
+    with TTFont(ASSETS / "fonts" / file, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _drawn(char: str) -> bool:
+    """Characters that need no glyph of their own: spaces, controls, joiners and marks fonts compose."""
+    if "\ufe00" <= char <= "\ufe0f":  # variation selectors choose a glyph, they are not one
+        return False
+    return unicodedata.category(char) not in ("Zs", "Cc", "Cf") or char == "\u00ad"
+
+
+def font_class(text: str) -> str | None:
+    """The CSS class of the first bundled family that draws every character of `text` ('' for the
+    default), or None when no bundled font can."""
+    needed = {ord(c) for c in unicodedata.normalize("NFC", text) if _drawn(c)}
+    for css_class, file in FAMILIES:
+        if needed <= _cmap(file):
+            return css_class
+    return None
+
+
+def missing_characters(text: str) -> list[str]:
+    """The characters of `text` that no bundled font can draw, each once, in order."""
+    covered = frozenset().union(*(_cmap(file) for _, file in FAMILIES))
+    found = []
+    for char in unicodedata.normalize("NFC", text):
+        if _drawn(char) and ord(char) not in covered and char not in found:
+            found.append(char)
+    return found
+
+
+def describe(chars: list[str]) -> str:
+    """'"한" (U+D55C HANGUL SYLLABLE HAN), …' for a message."""
+    return ", ".join(f'"{c}" (U+{ord(c):04X} {unicodedata.name(c, "unnamed")})' for c in chars[:8]) + (
+        f" and {len(chars) - 8} more" if len(chars) > 8 else "")
