@@ -99,8 +99,10 @@ def check_command(campaign_file, roster):
 def new_command(folder):
     """Create an editable campaign folder to start from."""
     files = _run(lambda: new_campaign(folder))
-    click.echo(f"Created {folder} with {len(files)} files. Edit {folder / 'campaign.toml'}, then run:\n"
-               f"  solidarity-print build --campaign {folder / 'campaign.toml'}")
+    click.echo(f"Created {folder} with {len(files)} files. Edit {folder / 'campaign.toml'} and "
+               f"{folder / 'schools.csv'}, then run:\n"
+               f"  solidarity-print build --campaign {folder / 'campaign.toml'}\n"
+               f"  solidarity-print build --campaign {folder / 'campaign.toml'} --roster {folder / 'schools.csv'}")
 
 
 def _run(action):

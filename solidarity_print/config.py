@@ -12,7 +12,8 @@ from .fields import FieldReader
 from .model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
 from .resources import DEFAULT_CAMPAIGN
 
-TOP_KEYS = {"campaign", "organizer", "days", "excerpts"}
+TOP_KEYS = {"campaign", "organizer", "days", "excerpts", "defaults"}
+DEFAULT_KEYS = {"paper", "audience"}
 CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about"}
 DAY_KEYS = {"slug", "date", "color", "text"}
 TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
@@ -64,12 +65,23 @@ def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | Non
     sections = guide.load_sections(path.parent, languages, problems)
     excerpts = _excerpts(data.get("excerpts", []), read, path.parent, languages)
     strings = i18n.load_strings(languages, path.parent, problems)
+    defaults = read.table(data.get("defaults", {}), "defaults", allowed=DEFAULT_KEYS)
+    paper = _one_of(read, defaults, "paper", ("letter", "a4"), "letter")
+    audience = _one_of(read, defaults, "audience", AUDIENCES + ("both",), "both")
     if problems.errors:
         return None
     return Campaign(slug=slug, start=start, end=end, languages=languages, name=name, tagline=tagline,
                     about=about, resources_url=resources_url, organizer_name=org_name,
                     organizer_url=org_url, days=days, folder=path.parent, source=path,
-                    guide=sections, excerpts=excerpts, strings=strings, warnings=tuple(problems.problems))
+                    guide=sections, excerpts=excerpts, strings=strings, default_paper=paper,
+                    default_audience=audience, warnings=tuple(problems.problems))
+
+
+def _one_of(read: FieldReader, table: dict, key: str, choices: tuple[str, ...], default: str) -> str:
+    value = read.text(table, key, "defaults", required=False)
+    if value is not None and value not in choices:
+        read.problems.add(f"defaults.{key}", f"must be one of {', '.join(choices)}, not {value!r}")
+    return value if value in choices else default
 
 
 def _languages(value: object, problems: ProblemCollector) -> tuple[str, ...]:

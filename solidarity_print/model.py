@@ -101,6 +101,8 @@ class Campaign:
     guide: tuple[GuideSection, ...] = ()
     excerpts: tuple[Excerpt, ...] = ()
     strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    default_paper: str = "letter"  # for a school whose roster row names no paper
+    default_audience: str = "both"
     warnings: tuple = ()  # Problems that do not stop the build, shown to the user
 
     def day(self, slug: str) -> FocusDay:

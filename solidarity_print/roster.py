@@ -131,8 +131,8 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
             problems.add(where("slug"), f"{slug!r} is also the output folder of row {seen_slugs[slug]}")
         seen_slugs.setdefault(slug, number)
         languages = _languages(row.get("languages", ""), campaign, where("languages"), problems)
-        paper = _choice(row, "paper", PACKET_PAPERS, "letter", where, problems)
-        audience = _choice(row, "audience", AUDIENCES + ("both",), "both", where, problems)
+        paper = _choice(row, "paper", PACKET_PAPERS, campaign.default_paper, where, problems)
+        audience = _choice(row, "audience", AUDIENCES + ("both",), campaign.default_audience, where, problems)
         grade_band = _choice(row, "grade_band", GRADE_BANDS, "", where, problems)
         email = row.get("contact_email", "")
         if email and not EMAIL_RE.match(email):
