@@ -131,24 +131,28 @@ class Renderer:
 
 
 def _text_under_reserved(page_box) -> bool:
-    """True if any line of text reaches into a box marked data-reserved, or off the page.
+    """True if any line of text reaches into a box marked data-reserved, or out of the bottom of one.
 
     A pinned footer does not push text away, and WeasyPrint silently drops lines that fall off the
     page, so a one-page design has to be checked after layout."""
-    reserved_top, text_bottom = page_box.height, 0.0
-    stack = [(page_box, False)]
+    reserved_top, text_bottom, overflow = page_box.height, 0.0, False
+    stack = [(page_box, None)]
     while stack:
-        box, inside_reserved = stack.pop()
+        box, reserved = stack.pop()
         if type(box).__name__ == "MarginBox":
             continue  # running headers and footers live outside the page area
         element = getattr(box, "element", None)
-        if element is not None and element.get("data-reserved") is not None and getattr(box, "element_tag", "") != "html":
-            inside_reserved = True
+        if reserved is None and element is not None and element.get("data-reserved") is not None:
+            reserved = box
             reserved_top = min(reserved_top, box.position_y)
-        if type(box).__name__ == "LineBox" and not inside_reserved:
-            text_bottom = max(text_bottom, box.position_y + box.height)
-        stack.extend((child, inside_reserved) for child in getattr(box, "children", ()))
-    return text_bottom > reserved_top
+        if type(box).__name__ == "LineBox":
+            bottom = box.position_y + box.height
+            if reserved is None:
+                text_bottom = max(text_bottom, bottom)
+            elif bottom > reserved.position_y + reserved.margin_height() + 0.5:
+                overflow = True
+        stack.extend((child, reserved) for child in getattr(box, "children", ()))
+    return overflow or text_bottom > reserved_top
 
 
 @contextmanager

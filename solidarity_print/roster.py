@@ -19,6 +19,8 @@ PACKET_PAPERS = ("letter", "a4")
 GRADE_BANDS = ("middle", "high")
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
+# "JosÃ©" is "José" encoded as UTF-8, then read as Windows-1252 and saved as UTF-8 again.
+MOJIBAKE_RE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2030\u20ac\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
 
 def load_roster(path: Path, campaign: Campaign) -> tuple[list[School], list[Problem]]:
@@ -51,9 +53,17 @@ def _decode(path: Path, problems: ProblemCollector) -> str | None:
             problems.add("", "starts like UTF-16 but is not valid UTF-16")
             return None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    else:
+        garbled = MOJIBAKE_RE.search(text)
+        if garbled:
+            line = text[:garbled.start()].count("\n") + 1
+            problems.add(f"line {line}", f"contains {garbled.group(0)!r}, which is how accented letters look after "
+                                         "a second, wrong conversion; export the sheet again as \"CSV UTF-8\"")
+            return None
+        return text
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
