@@ -26,9 +26,14 @@ def check_logo(folder: Path, value: str, where: str, problems: ProblemCollector)
     if not path.is_file():
         problems.add(where, f"{value!r} does not exist (looked for {path})")
         return None
+    if path.suffix.lower() == ".svg":
+        problems.add(where, f"{value!r} is an SVG drawing; export the logo as PNG (SVG files can pull in other files)")
+        return None
     try:
         with Image.open(path) as image:
             kind, size = image.format, image.size
+            if size[0] * size[1] > MAX_PIXELS:
+                raise Image.DecompressionBombError(f"{size[0]}×{size[1]}")
             image.verify()
         with Image.open(path) as image:
             image.load()  # verify() misses truncated pixel data
@@ -37,6 +42,10 @@ def check_logo(folder: Path, value: str, where: str, problems: ProblemCollector)
         return None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         problems.add(where, f"{value!r} is not a readable image ({exc.__class__.__name__}: {exc})")
+        return None
+    if size[0] * size[1] > MAX_PIXELS:
+        problems.add(where, f"{value!r} has {size[0] * size[1]:,} pixels ({size[0]}×{size[1]}); "
+                            f"a logo needs far fewer (at most {MAX_PIXELS:,})")
         return None
     if kind not in FORMATS:
         problems.add(where, f"{value!r} is a {kind} image; use PNG or JPEG")

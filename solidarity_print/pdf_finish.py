@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from .model import Excerpt
+from .user_pdf import open_user_pdf, strip_actions
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,12 @@ def finish_packet(data: bytes, *, front_pages: int, appendices: list[Appendix]) 
         try:
             with pdf.open_outline() as outline:
                 for appendix in appendices:
-                    source = pikepdf.open(appendix.excerpt.source)
+                    source = open_user_pdf(appendix.excerpt.source)
                     sources.append(source)
                     first = len(pdf.pages)
                     for number in appendix.excerpt.pages:
                         pdf.pages.append(source.pages[number - 1])
-                        _strip_actions(pdf.pages[-1])
+                        strip_actions(pdf.pages[-1])
                     outline.root.append(pikepdf.OutlineItem(appendix.title, first))
             labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if front_pages else []
             labels += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
@@ -43,13 +44,3 @@ def finish_packet(data: bytes, *, front_pages: int, appendices: list[Appendix]) 
             for source in sources:
                 source.close()
     return buffer.getvalue()
-
-
-def _strip_actions(page: pikepdf.Page) -> None:
-    """Page-open and link actions (JavaScript, launch) have no place in print material."""
-    if "/AA" in page.obj:
-        del page.obj["/AA"]
-    for annot in page.obj.get("/Annots", []):
-        for key in ("/A", "/AA"):
-            if key in annot:
-                del annot[key]

@@ -42,13 +42,13 @@ def check_excerpt(folder: Path, source: str, spec: str, problems: ProblemCollect
         problems.add(f"{path}.pages", f"{spec!r} is not a page range like \"3-5\" or \"1,4-6\"")
         return None
     try:
-        with pikepdf.open(pdf_path) as pdf:
+        with open_user_pdf(pdf_path) as pdf:
             count = len(pdf.pages)
     except pikepdf.PasswordError:
         problems.add(f"{path}.source", f"{source!r} is encrypted; save an unprotected copy")
         return None
-    except (pikepdf.PdfError, OSError, RecursionError) as exc:
-        problems.add(f"{path}.source", f"{source!r} is not a readable PDF ({exc.__class__.__name__})")
+    except (pikepdf.PdfError, OSError, RecursionError, ValueError) as exc:
+        problems.add(f"{path}.source", f"{source!r} is damaged or not a PDF ({_first_line(exc)})")
         return None
     outside = sorted({p for p in pages if p > count})
     if outside:
@@ -57,22 +57,54 @@ def check_excerpt(folder: Path, source: str, spec: str, problems: ProblemCollect
     return pages
 
 
+MAX_PDF_BYTES = 200 * 1024 * 1024
+
+
+def open_user_pdf(path: Path) -> pikepdf.Pdf:
+    """Open a user's PDF strictly: a damaged file (truncated, a lying /Length, a broken cross-reference
+    table) is an error to report, not something to repair silently and print half of."""
+    if path.stat().st_size > MAX_PDF_BYTES:
+        raise ValueError(f"larger than {MAX_PDF_BYTES // 1024 // 1024} MB")
+    pdf = pikepdf.open(path, attempt_recovery=False, suppress_warnings=True)
+    warnings = pdf.get_warnings()
+    if warnings:
+        pdf.close()
+        raise ValueError(f"damaged: {warnings[0]}")
+    return pdf
+
+
+def strip_actions(page: pikepdf.Page) -> None:
+    """Keep a copied page printable and inert: no page actions, and of its annotations only plain
+    web and email links (no JavaScript, launch actions, attached files, media or form fields)."""
+    if "/AA" in page.obj:
+        del page.obj["/AA"]
+    kept = pikepdf.Array()
+    for annot in page.obj.get("/Annots", []):
+        action = annot.get("/A")
+        uri = str(action.get("/URI", "")) if isinstance(action, pikepdf.Dictionary) else ""
+        if annot.get("/Subtype") == "/Link" and action is not None and action.get("/S") == "/URI" \
+                and uri.startswith(("https:", "http:", "mailto:")) and "/AA" not in annot:
+            kept.append(annot)
+    if "/Annots" in page.obj:
+        page.obj.Annots = kept
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:160] if text else exc.__class__.__name__
+
+
 def extract(excerpt: Excerpt, title: str) -> bytes:
     """The excerpt's pages as a new PDF with title and language set.
 
     Pages copied out of another file lose that file's structure tree, so an excerpt is only as
     accessible as its source was not: the manifest marks it untagged. Page and link actions are
     dropped because excerpts are print material, not programs."""
-    with pikepdf.open(excerpt.source) as source, pikepdf.new() as out:
+    with open_user_pdf(excerpt.source) as source, pikepdf.new() as out:
         for number in excerpt.pages:
             out.pages.append(source.pages[number - 1])
         for page in out.pages:
-            if "/AA" in page.obj:
-                del page.obj["/AA"]
-            for annot in page.obj.get("/Annots", []):
-                for key in ("/A", "/AA"):
-                    if key in annot:
-                        del annot[key]
+            strip_actions(page)
         out.Root.Lang = pikepdf.String(excerpt.lang)
         out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         out.docinfo["/Title"] = pikepdf.String(title)
