@@ -306,4 +306,4 @@ def test_truncated_excerpt(campaign):
     (campaign.parent / "broken.pdf").write_bytes(whole.read_bytes()[:200])
     add_excerpt(campaign, "broken.pdf", "1")
     problems = problems_after(campaign)
-    assert "'broken.pdf' is not a readable PDF" in error_at(problems, "excerpts[0].source", campaign).message
+    assert "'broken.pdf' is damaged or not a PDF" in error_at(problems, "excerpts[0].source", campaign).message
