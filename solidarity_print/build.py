@@ -1,21 +1,25 @@
 """The pipeline, top to bottom: load, plan, render, write. Nothing is written unless everything rendered."""
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import load_campaign
-from .documents import DocumentMaker
-from .errors import InputError, Problem
+from .errors import InputError, Problem, RenderError
 from .model import Campaign, School
 from .roster import load_roster
-from .output import ManifestEntry, check_unique_paths, safe_join, sha256, write_atomic, write_manifest
-from .plan import KINDS, PAPERS, Job, plan_campaign
-from .packet import PacketMaker, PacketOptions
+from .output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
+from .packet import PacketOptions
+from .plan import KINDS, PAPERS, plan_campaign
+from .workers import Limits, Outcome, Work, WorkerSetup, run_all
 
 
-Progress = Callable[[Iterable[Job]], Iterable[Job]]
+# Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
+Progress = Callable[[Iterable[tuple[Work, Outcome]], int], Iterable[tuple[Work, Outcome]]]
 
 
 @dataclass
@@ -38,22 +42,17 @@ class BuildOptions:
     roster: Path | None = None
     schools: tuple[str, ...] = ()  # slugs; empty means every school of the roster
     packets: PacketOptions = PacketOptions()
-
-
-@dataclass(frozen=True)
-class Work:
-    """One unit of rendering: a document, or a school's packet in one language."""
-
-    path: str
-    job: Job | None = None
-    school: School | None = None
-    lang: str = ""
+    workers: int | None = None  # processes; None means one per core
+    limits: Limits = Limits()
 
 
 def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, executor: Executor | None = None) -> BuildResult:
     """Build the campaign (the built-in one when `campaign_file` is None) into `out`: its materials,
-    or with a roster each school's personalised posters and flyers and its packets."""
+    or with a roster each school's personalised posters and flyers and its packets.
+
+    Items render on `executor` (any concurrent.futures.Executor, e.g. a Dask client's) or on a pool of
+    `options.workers` processes. Files appear at their final paths only once every item succeeded."""
     campaign = load_campaign(campaign_file)
     languages = _languages(campaign, options.languages)
     warnings = list(campaign.warnings)
@@ -66,14 +65,24 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     check_unique_paths([w.path for w in work])
     for item in work:
         safe_join(out, item.path)
-    maker = DocumentMaker(campaign, (options.roster.resolve().parent,) if options.roster else ())
-    packets = PacketMaker(maker, options.packets)
-    rendered = [(item, _render(item, maker, packets)) for item in (progress(work) if progress else work)]
+    setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
+                        packets=options.packets, limits=options.limits, key=_fingerprint(campaign, options),
+                        isolate=executor is None)
     entries = []
-    for item, (data, entry) in rendered:
-        write_atomic(safe_join(out, item.path), data)
-        entries.append(entry)
+    with Staging(out) as staging:
+        finished = run_all(setup, work, workers=options.workers, executor=executor)
+        for item, outcome in (progress(finished, len(work)) if progress else finished):
+            if outcome.error:
+                template, message, url = outcome.error
+                raise RenderError(template, message, url)
+            staging.add(item.path, outcome.data)
+            entries.append(outcome.entry)
+        staging.commit()
     return BuildResult(out, entries, write_manifest(out, entries), warnings)
+
+
+def _fingerprint(campaign: Campaign, options: BuildOptions) -> str:
+    return hashlib.sha256(pickle.dumps((campaign, options))).hexdigest()
 
 
 def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:
@@ -88,23 +97,6 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
                                                                   paper=options.paper, handout=school.paper, school=school)]
             work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
     return work
-
-
-def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
-    if item.job is None:
-        packet = packets.make(item.school, item.lang)
-        return packet.data, ManifestEntry(
-            path=item.path, kind="packet", lang=item.lang, focus_day=None, school=item.school.slug,
-            paper=item.school.paper, pages=packet.pages, sha256=sha256(packet.data), title=packet.title,
-            tagged=not packet.untagged_pages,
-            extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
-                       untagged_pages=packet.untagged_pages))
-    job = item.job
-    data, pages = maker.make(job)
-    school = job.context.get("school")
-    return data, ManifestEntry(path=job.path, kind=job.kind, lang=job.lang, focus_day=job.focus_day,
-                               school=school.slug if school else None, paper=job.paper.name, pages=pages,
-                               sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt")
 
 
 def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:

@@ -59,16 +59,17 @@ def cli():
 @click.option("--duplex", is_flag=True, help="Start every packet piece on a right-hand page, for double-sided printing.")
 @click.option("--posters", "poster_mode", type=click.Choice(["own", "fit"]), default="own", show_default=True,
               help="In packets, keep posters at their own size, or draw them on the packet's paper.")
-def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode):
+@click.option("--workers", type=click.IntRange(min=1), help="Rendering processes (default: one per core).")
+def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if schools and not roster:
         raise click.UsageError("--school needs --roster")
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
-                           packets=PacketOptions(duplex=duplex, posters=poster_mode))
+                           packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers)
 
-    def progress(jobs):
-        with click.progressbar(jobs, label="Rendering", file=sys.stderr, show_pos=True,
-                               item_show_func=lambda job: job.path if job else None) as bar:
+    def progress(finished, total):
+        with click.progressbar(finished, length=total, label="Rendering", file=sys.stderr, show_pos=True,
+                               show_eta=True, item_show_func=lambda done: done[0].path if done else None) as bar:
             yield from bar
 
     result = _run(lambda: build(campaign_file, out, options, progress=progress))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -83,3 +84,47 @@ def write_manifest(out: Path, entries: list[ManifestEntry]) -> Path:
     path = out / MANIFEST
     write_atomic(path, (json.dumps({"files": files}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path
+
+
+class Staging:
+    """Collects a build's files beside their final place and moves them there only when all are made.
+
+    Files are written under OUT/.staging-*/ as they finish, so memory stays flat however many
+    schools there are; `commit` renames each into place (atomic on one file system); leaving the
+    block without `commit` removes everything, so a failed build writes nothing."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.paths: list[str] = []
+
+    def __enter__(self) -> "Staging":
+        self.created_out = not self.out.exists()
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            for stale in self.out.glob(".staging-*"):  # left by a build that was killed
+                shutil.rmtree(stale, ignore_errors=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
+        except OSError as exc:
+            raise OutputError(f"cannot write to {self.out}: {exc.strerror or exc}") from None
+        return self
+
+    def add(self, relative: str, data: bytes) -> None:
+        """Stage one finished file."""
+        write_atomic(safe_join(self.folder, relative), data)
+        self.paths.append(relative)
+
+    def commit(self) -> None:
+        """Move every staged file to its final path."""
+        for relative in self.paths:
+            target = safe_join(self.out, relative)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(safe_join(self.folder, relative), target)
+            except OSError as exc:
+                raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        self.committed = True
+
+    def __exit__(self, *exc_info) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if not getattr(self, "committed", False) and self.created_out:
+            shutil.rmtree(self.out, ignore_errors=True)

@@ -1,0 +1,155 @@
+"""Rendering in worker processes: in parallel, each with a memory cap and a time limit per item."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import DocumentMaker
+from .errors import RenderError, SolidarityError
+from .model import Campaign, School
+from .output import ManifestEntry, sha256
+from .packet import PacketMaker, PacketOptions
+from .plan import Job
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one item may take: beyond these it is stopped and reported, never left to hang a build."""
+
+    memory_mb: int = 3072
+    seconds: int = 180
+
+
+@dataclass(frozen=True)
+class Work:
+    """One unit of rendering: a document, or a school's packet in one language."""
+
+    path: str
+    job: Job | None = None
+    school: School | None = None
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """Everything a worker needs besides the item; small and picklable, so any Executor can ship it."""
+
+    campaign: Campaign
+    extra_folders: tuple[Path, ...]
+    packets: PacketOptions
+    limits: Limits
+    key: str  # fingerprint of the inputs: a long-lived worker reuses its renderer only for the same build inputs
+    isolate: bool = True  # cap this process's memory (only in processes the build owns)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An item's result, or the error to report (exceptions are flattened so any executor can carry them)."""
+
+    data: bytes | None
+    entry: ManifestEntry | None
+    error: tuple[str, str, str | None] | None = None  # template, message, url
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` inside WeasyPrint swallows it."""
+
+
+_makers: dict[int, tuple[DocumentMaker, PacketMaker]] = {}
+_limited = False
+
+
+def render_work(setup: WorkerSetup, item: Work) -> Outcome:
+    """Render one item inside a worker, within the setup's limits. One renderer lives per process."""
+    if setup.isolate:
+        _apply_memory_limit(setup.limits)
+    if setup.key not in _makers:
+        _makers.clear()
+        maker = DocumentMaker(setup.campaign, setup.extra_folders)
+        _makers[setup.key] = (maker, PacketMaker(maker, setup.packets))
+    maker, packets = _makers[setup.key]
+    # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(setup.limits.seconds)
+    try:
+        data, entry = _render(item, maker, packets)
+        return Outcome(data, entry)
+    except _OutOfTime:
+        return Outcome(None, None, (_template(item), f"{item.path} took longer than {setup.limits.seconds} s to render", None))
+    except MemoryError:
+        return Outcome(None, None, (_template(item), f"{item.path} needed more than {setup.limits.memory_mb} MB to render", None))
+    except RenderError as exc:
+        return Outcome(None, None, (exc.template, exc.detail, exc.url))
+    except SolidarityError as exc:
+        return Outcome(None, None, (_template(item), str(exc), None))
+    finally:
+        if timed:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None,
+            executor: Executor | None = None) -> Iterator[tuple[Work, Outcome]]:
+    """Yield (item, outcome) as items finish, on `executor` or on a new pool of `workers` processes."""
+    own = executor is None
+    if own:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["solidarity_print.workers"])
+        executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(items) or 1)),
+                                       mp_context=context)
+    try:
+        futures = {executor.submit(render_work, setup, item): item for item in items}
+        for future in as_completed(futures):
+            item = futures[future]
+            try:
+                yield item, future.result()
+            except BrokenProcessPool:
+                raise RenderError(_template(item), f"the renderer process died while making {item.path} "
+                                                   f"(over {setup.limits.memory_mb} MB, or crashed)") from None
+    finally:
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
+    if item.job is None:
+        packet = packets.make(item.school, item.lang)
+        return packet.data, ManifestEntry(
+            path=item.path, kind="packet", lang=item.lang, focus_day=None, school=item.school.slug,
+            paper=item.school.paper, pages=packet.pages, sha256=sha256(packet.data), title=packet.title,
+            tagged=not packet.untagged_pages,
+            extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
+                       untagged_pages=packet.untagged_pages))
+    job = item.job
+    data, pages = maker.make(job)
+    school = job.context.get("school")
+    return data, ManifestEntry(path=job.path, kind=job.kind, lang=job.lang, focus_day=job.focus_day,
+                               school=school.slug if school else None, paper=job.paper.name, pages=pages,
+                               sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt")
+
+
+def _apply_memory_limit(limits: Limits) -> None:
+    global _limited
+    if not _limited:
+        cap = limits.memory_mb * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+        _limited = True
+
+
+def _alarm(signum, frame):
+    raise _OutOfTime()
+
+
+def _template(item: Work) -> str:
+    return item.job.template if item.job and item.job.template else "packet"
