@@ -1,13 +1,13 @@
 """The pipeline, top to bottom: load, plan, render, write. Nothing is written unless everything rendered."""
 from __future__ import annotations
 
-import hashlib
-import pickle
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import inputs_fingerprint
 from .config import load_campaign
 from .errors import InputError, Problem, RenderError
 from .model import Campaign, School
@@ -30,6 +30,8 @@ class BuildResult:
     entries: list[ManifestEntry]
     manifest: Path
     warnings: list[Problem] = field(default_factory=list)
+    cached: int = 0  # files that came from the cache instead of being rendered
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class BuildOptions:
     packets: PacketOptions = PacketOptions()
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
+    cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
 
 
 def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -66,9 +69,9 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     for item in work:
         safe_join(out, item.path)
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
-                        packets=options.packets, limits=options.limits, key=_fingerprint(campaign, options),
-                        isolate=executor is None)
-    entries = []
+                        packets=options.packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
+                        isolate=executor is None, cache=options.cache)
+    entries, cached, started = [], 0, time.monotonic()
     with Staging(out) as staging:
         finished = run_all(setup, work, workers=options.workers, executor=executor)
         for item, outcome in (progress(finished, len(work)) if progress else finished):
@@ -77,12 +80,14 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
             entries.append(outcome.entry)
+            cached += outcome.cached
         staging.commit()
-    return BuildResult(out, entries, write_manifest(out, entries), warnings)
+    return BuildResult(out, entries, write_manifest(out, entries), warnings, cached, time.monotonic() - started)
 
 
-def _fingerprint(campaign: Campaign, options: BuildOptions) -> str:
-    return hashlib.sha256(pickle.dumps((campaign, options))).hexdigest()
+def _output_options(options: BuildOptions) -> tuple:
+    """The options that change what is written (not how: workers, limits, cache, which schools)."""
+    return (options.languages, options.only, options.paper, options.packets)
 
 
 def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .build import BuildOptions, build
+from .cache import default_folder
 from .packet import PacketOptions
 from .roster import load_roster
 from .config import load_campaign
@@ -60,12 +61,17 @@ def cli():
 @click.option("--posters", "poster_mode", type=click.Choice(["own", "fit"]), default="own", show_default=True,
               help="In packets, keep posters at their own size, or draw them on the packet's paper.")
 @click.option("--workers", type=click.IntRange(min=1), help="Rendering processes (default: one per core).")
-def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers):
+@click.option("--cache", "cache_folder", type=click.Path(path_type=Path, file_okay=False), default=default_folder,
+              show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
+@click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
+def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
+                  cache_folder, no_cache):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if schools and not roster:
         raise click.UsageError("--school needs --roster")
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
-                           packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers)
+                           packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
+                           cache=None if no_cache else cache_folder)
 
     def progress(finished, total):
         with click.progressbar(finished, length=total, label="Rendering", file=sys.stderr, show_pos=True,
@@ -73,11 +79,7 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
             yield from bar
 
     result = _run(lambda: build(campaign_file, out, options, progress=progress))
-    pages = sum(entry.pages for entry in result.entries)
-    packets = sum(entry.kind == "packet" for entry in result.entries)
-    packet_words = f", {packets} packet{'s' if packets != 1 else ''}" if packets else ""
-    click.echo(f"Wrote {len(result.entries)} PDFs ({pages} pages{packet_words}) "
-               f"and {result.manifest}")
+    click.echo(_summary(result))
 
 
 @cli.command("check")
@@ -104,6 +106,18 @@ def new_command(folder):
                f"{folder / 'schools.csv'}, then run:\n"
                f"  solidarity-print build --campaign {folder / 'campaign.toml'}\n"
                f"  solidarity-print build --campaign {folder / 'campaign.toml'} --roster {folder / 'schools.csv'}")
+
+
+def _summary(result) -> str:
+    """'Wrote 60 PDFs (172 pages, 5 packets for 4 schools, 12.3 MB) in 26.4 s, 0 from the cache, and dist/manifest.json'."""
+    entries = result.entries
+    pages = sum(entry.pages for entry in entries)
+    packets = sum(entry.kind == "packet" for entry in entries)
+    schools = len({entry.school for entry in entries if entry.school})
+    size = sum((result.out / entry.path).stat().st_size for entry in entries) / 1e6
+    packet_words = f", {packets} packet{'s' if packets != 1 else ''} for {schools} school{'s' if schools != 1 else ''}" if packets else ""
+    return (f"Wrote {len(entries)} PDFs ({pages} pages{packet_words}, {size:.1f} MB) in {result.seconds:.1f} s, "
+            f"{result.cached} from the cache, and {result.manifest}")
 
 
 def _run(action):

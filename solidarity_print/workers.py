@@ -12,6 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache, item_key
 from .documents import DocumentMaker
 from .errors import RenderError, SolidarityError
 from .model import Campaign, School
@@ -48,6 +49,7 @@ class WorkerSetup:
     limits: Limits
     key: str  # fingerprint of the inputs: a long-lived worker reuses its renderer only for the same build inputs
     isolate: bool = True  # cap this process's memory (only in processes the build owns)
+    cache: Path | None = None  # folder of the content-addressed cache, None for no cache
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Outcome:
     data: bytes | None
     entry: ManifestEntry | None
     error: tuple[str, str, str | None] | None = None  # template, message, url
+    cached: bool = False
 
 
 class _OutOfTime(BaseException):
@@ -69,6 +72,10 @@ _limited = False
 
 def render_work(setup: WorkerSetup, item: Work) -> Outcome:
     """Render one item inside a worker, within the setup's limits. One renderer lives per process."""
+    cache = Cache(setup.cache) if setup.cache else None
+    key = item_key(setup.key, item.path, item.school or (item.job.context.get("school") if item.job else None))
+    if cache and (hit := cache.get(key)):
+        return Outcome(hit[0], hit[1], cached=True)
     if setup.isolate:
         _apply_memory_limit(setup.limits)
     if setup.key not in _makers:
@@ -83,6 +90,8 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         signal.alarm(setup.limits.seconds)
     try:
         data, entry = _render(item, maker, packets)
+        if cache:
+            cache.put(key, data, entry)
         return Outcome(data, entry)
     except _OutOfTime:
         return Outcome(None, None, (_template(item), f"{item.path} took longer than {setup.limits.seconds} s to render", None))

@@ -12,6 +12,12 @@ from click.testing import CliRunner
 from solidarity_print.cli import cli
 
 
+def pytest_configure(config):
+    """Each test session gets its own empty cache, so no test is served a file from another run."""
+    import tempfile
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="solidarity-print-test-cache-")
+
+
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory) -> Path:
     """`solidarity-print build` with no arguments, run from an empty folder; returns that folder's dist/."""
