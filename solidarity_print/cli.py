@@ -8,6 +8,7 @@ import click
 
 from .build import BuildOptions, build
 from .cache import default_folder
+from .cluster import dask_executor
 from .packet import PacketOptions
 from .roster import load_roster
 from .config import load_campaign
@@ -64,8 +65,9 @@ def cli():
 @click.option("--cache", "cache_folder", type=click.Path(path_type=Path, file_okay=False), default=default_folder,
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
 def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
-                  cache_folder, no_cache):
+                  cache_folder, no_cache, scheduler):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if schools and not roster:
         raise click.UsageError("--school needs --roster")
@@ -78,7 +80,13 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
                                show_eta=True, item_show_func=lambda done: done[0].path if done else None) as bar:
             yield from bar
 
-    result = _run(lambda: build(campaign_file, out, options, progress=progress))
+    def run():
+        if not scheduler:
+            return build(campaign_file, out, options, progress=progress)
+        with dask_executor(scheduler) as executor:
+            return build(campaign_file, out, options, progress=progress, executor=executor)
+
+    result = _run(run)
     click.echo(_summary(result))
 
 
