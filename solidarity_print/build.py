@@ -100,7 +100,8 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
             only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
             work += [Work(job.path, job) for job in plan_campaign(campaign, languages=(lang,), only=only,
                                                                   paper=options.paper, handout=school.paper, school=school)]
-            work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
+            if "packets" in options.only:
+                work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
     return work
 
 

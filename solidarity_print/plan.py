@@ -6,7 +6,7 @@ from typing import Any
 
 from .model import AUDIENCES, Campaign, School
 
-KINDS = ("posters", "flyers", "guide", "excerpts")
+KINDS = ("posters", "flyers", "guide", "excerpts", "packets")  # "packets" only matters with a roster
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""District-scale benchmark: generate a realistic roster, build every school's packet, report the costs.
+
+    python bench/district.py --schools 100 [--workers 1]
+
+Prints the marginal cost per school (the whole build minus a one-school build, per extra school),
+the from-scratch cost of one school's packet measured in the same run, their ratio, peak RSS of the
+build and its workers, bytes per packet, and a warm rebuild's time and cache hit rate.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from solidarity_print.build import BuildOptions, build
+from solidarity_print.config import load_campaign
+from solidarity_print.documents import DocumentMaker
+from solidarity_print.packet import PacketMaker
+from solidarity_print.roster import load_roster
+
+PLACES = ["Lincoln", "Washington", "Riverside", "Oak Grove", "Cedar Falls", "Maple Valley", "Lakeview", "Hillcrest",
+          "San José", "Peña Blanca", "Bellevue", "Fairview", "Greenwood", "Highland", "Springfield", "Westbrook",
+          "Nuestra Señora", "Cañon City", "Brookside", "Eastlake"]
+KINDS = ["High School", "Middle School", "Academy", "Secondary School", "Escuela Secundaria", "Junior High"]
+CLUBS = ["GSA", "Pride Club", "Rainbow Alliance", "Gender & Sexuality Alliance", "Club de Solidaridad"]
+
+
+def make_roster(folder: Path, count: int, seed: int = 2023) -> Path:
+    """A roster of `count` schools: mostly ordinary names, some long ones, accents, a few on A4."""
+    rng = random.Random(seed)
+    lines = ["name,slug,club,contact_name,contact_email,meeting,languages,paper,audience,grade_band"]
+    for n in range(count):
+        name = f"{rng.choice(PLACES)} {rng.choice(KINDS)} {n + 1}"
+        if rng.random() < 0.05:
+            name = f"The {rng.choice(PLACES)} Academy for Science, Technology, Engineering, Arts and Mathematics {n + 1}"
+        paper = "a4" if rng.random() < 0.1 else "letter"
+        lines.append(f'"{name}",school-{n + 1},{rng.choice(CLUBS)},Advisor {n + 1},advisor{n + 1}@example.org,'
+                     f'"Room {rng.randint(100, 400)}, Tuesdays",en,{paper},both,{rng.choice(["middle", "high"])}')
+    path = folder / "schools.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schools: tuple[str, ...] = ()):
+    options = BuildOptions(roster=roster, only=("packets",), cache=cache, workers=workers, schools=schools)
+    started = time.perf_counter()
+    result = build(None, out, options)
+    return time.perf_counter() - started, result
+
+
+def from_scratch_packet_seconds(roster: Path) -> float:
+    """One school's packet, every piece rendered, in this process (after a warm-up of the renderer)."""
+    campaign = load_campaign()
+    school = load_roster(roster, campaign)[0][0]
+    packets = PacketMaker(DocumentMaker(campaign, (roster.parent,)))
+    packets.make(school, "en")  # warm-up: fonts and page counts
+    runs = []
+    for _ in range(3):
+        fresh = PacketMaker(DocumentMaker(campaign, (roster.parent,)))
+        fresh._page_counts = dict(packets._page_counts)
+        started = time.perf_counter()
+        fresh.make(school, "en")
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="district-") as tmp:
+        folder = Path(tmp)
+        roster = make_roster(folder, args.schools)
+        scratch = from_scratch_packet_seconds(roster)
+        one, _ = timed_build(roster, folder / "one", folder / "cache-one", args.workers, ("school-1",))
+        whole, result = timed_build(roster, folder / "all", folder / "cache", args.workers)
+        warm, again = timed_build(roster, folder / "again", folder / "cache", args.workers)
+        packets = [e for e in result.entries if e.kind == "packet"]
+        size = statistics.mean((folder / "all" / e.path).stat().st_size for e in packets)
+        marginal = (whole - one) / max(1, args.schools - 1)
+        rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        print(f"schools                      {args.schools}")
+        print(f"workers                      {args.workers}")
+        print(f"whole build                  {whole:.1f} s ({len(packets)} packets, {sum(e.pages for e in packets)} pages)")
+        print(f"marginal per school          {marginal * 1000:.0f} ms")
+        print(f"from-scratch packet          {scratch * 1000:.0f} ms")
+        print(f"ratio (scratch / marginal)   {scratch / marginal:.1f}x")
+        print(f"peak RSS                     {rss / 1024:.0f} MB")
+        print(f"bytes per packet             {size / 1024:.0f} KiB")
+        print(f"warm rebuild                 {warm:.1f} s, cache hits {again.cached}/{len(again.entries)}"
+              f" ({100 * again.cached / len(again.entries):.0f}%)")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
