@@ -47,8 +47,8 @@ def cli():
 
 
 @cli.command("build")
-@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="campaign.toml to build (default: the built-in Solidarity Week 2023 campaign).")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
+              help="campaign.toml, or its folder, to build (default: the built-in Solidarity Week 2023 campaign).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
               help="Folder to write the PDFs and manifest.json into.")
 @click.option("--lang", "languages", callback=_languages, help="Languages to build, e.g. en,es (default: all).")
@@ -91,8 +91,8 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 
 
 @cli.command("check")
-@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="campaign.toml to check (default: the built-in campaign).")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
+              help="campaign.toml, or its folder, to check (default: the built-in campaign).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="schools.csv to check as well.")
 def check_command(campaign_file, roster):
     """Validate a campaign (and a roster) and list every problem."""

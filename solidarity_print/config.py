@@ -25,9 +25,11 @@ LONGEST_WEEK = dt.timedelta(days=13)
 def load_campaign(path: Path | None = None) -> Campaign:
     """Read and validate a campaign file (the built-in campaign when `path` is None)."""
     path = (path or DEFAULT_CAMPAIGN / "campaign.toml").resolve()
+    if path.is_dir():
+        path = path / "campaign.toml"  # a campaign folder, as `solidarity-print new` makes them
     problems = ProblemCollector(str(path))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "file not found")]) from None
     except (UnicodeDecodeError, OSError) as exc:

@@ -54,8 +54,10 @@ class ProblemCollector:
         self.problems: list[Problem] = []
 
     def add(self, where: str, message: str, *, warning: bool = False) -> None:
-        """Record a problem at `where` (a key path, row/column or line)."""
-        self.problems.append(Problem(self.file, where, message, warning))
+        """Record a problem at `where` (a key path, row/column or line); the same problem twice is kept once."""
+        problem = Problem(self.file, where, message, warning)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

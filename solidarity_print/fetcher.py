@@ -32,9 +32,17 @@ class FolderFetcher(URLFetcher):
         self.shadowed = shadowed.resolve() if shadowed else None
         self.overrides = overrides.resolve() if overrides and overrides.is_dir() else None
         self.read: set[Path] = set()
+        self.refused: list[RefusedURL] = []  # WeasyPrint swallows some failures (SVG <image>): remember them
 
     def fetch(self, url: str, headers=None):
         """Answer WeasyPrint's request for `url`, or stop the render with RefusedURL."""
+        try:
+            return self._fetch(url, headers)
+        except RefusedURL as refused:
+            self.refused.append(refused)
+            raise
+
+    def _fetch(self, url: str, headers=None):
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)

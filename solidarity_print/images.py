@@ -1,6 +1,9 @@
 """Images from the user (school logos): inside their folder, really images, sharp enough to print (Pillow)."""
 from __future__ import annotations
 
+import base64
+import io
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -8,6 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from .errors import ProblemCollector
 
 FORMATS = {"PNG", "JPEG"}
+MAX_LOGO_EDGE = 900  # pixels: 600 ppi at the printed size is more than any printer resolves
 # A logo is printed about 1.5 inches wide on the cover; below 150 pixels per inch it looks soft.
 LOGO_PRINT_INCHES = 1.5
 MIN_PPI = 150
@@ -55,3 +59,20 @@ def check_logo(folder: Path, value: str, where: str, problems: ProblemCollector)
         problems.add(where, f"{value!r} is {size[0]}×{size[1]} pixels, about {ppi:.0f} ppi when printed; "
                             f"it will look blurry (use {round(MIN_PPI * LOGO_PRINT_INCHES)} pixels or more)", warning=True)
     return path
+
+
+@lru_cache(maxsize=256)
+def logo_data_uri(path: Path) -> str:
+    """The logo as a PNG data: URI in 8-bit RGB(A), at most MAX_LOGO_EDGE pixels on a side.
+
+    Whatever the school sent (16-bit, CMYK, palette, a huge photo), the PDF gets one ordinary image,
+    and the rendered page depends on the image's content only, not on a file that may change."""
+    with Image.open(path) as image:
+        image.load()
+        if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+            image = image.convert("I").point(lambda value: value / 256).convert("L")
+        image = image.convert("RGBA" if "A" in image.getbands() or image.info.get("transparency") is not None else "RGB")
+        image.thumbnail((MAX_LOGO_EDGE, MAX_LOGO_EDGE))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -58,6 +58,7 @@ class LaidOut:
     template: str
     pages: int
     collides: bool
+    fetcher: object = None  # the FolderFetcher that served it: images in SVG are fetched while writing
 
 
 class _Collect(logging.Handler):
@@ -72,7 +73,7 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _watch(template: str):
+def _watch(template: str, *fetchers: FolderFetcher):
     """Turn whatever WeasyPrint raises or logs while handling `template` into one RenderError."""
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -89,6 +90,10 @@ def _watch(template: str):
         raise RenderError(template, f"WeasyPrint failed: {exc.__class__.__name__}: {exc}") from None
     finally:
         logger.removeHandler(collect)
+    for fetcher in fetchers:
+        if fetcher is not None and fetcher.refused:
+            refused = fetcher.refused[0]
+            raise RenderError(template, refused.reason, url=refused.url)
     if collect.messages:
         raise RenderError(template, "; ".join(dict.fromkeys(collect.messages)))
 
@@ -107,18 +112,18 @@ class Renderer:
 
     def layout(self, html: str, *, template: str) -> LaidOut:
         """Lay `html` out into pages (not yet written)."""
-        with _watch(template):
-            document = HTML(string=html, base_url=self.base_url,
-                            url_fetcher=FolderFetcher(**self._fetcher_args)).render(font_config=self.font_config)
+        fetcher = FolderFetcher(**self._fetcher_args)
+        with _watch(template, fetcher):
+            document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render(font_config=self.font_config)
         return LaidOut(document, template, len(document.pages),
-                       any(_text_under_reserved(page._page_box) for page in document.pages))
+                       any(_text_under_reserved(page._page_box) for page in document.pages), fetcher)
 
     def write(self, parts: list[LaidOut], *, created: dt.date) -> bytes:
         """One PDF/UA-1 file of all pages of `parts`, in order; title and language come from the first.
 
         WeasyPrint writes the combined pages in one go, so the structure tree spans all of them."""
         first = parts[0].document
-        with _watch(parts[0].template), _source_date(created):
+        with _watch(parts[0].template, *(part.fetcher for part in parts)), _source_date(created):
             combined = first if len(parts) == 1 else first.copy([p for part in parts for p in part.document.pages])
             return combined.write_pdf(pdf_variant=PDF_VARIANT)
 

@@ -92,8 +92,9 @@ def _rows(text: str, problems: ProblemCollector) -> tuple[list[tuple[int, dict[s
         if column and column not in COLUMNS:
             problems.add(f"row 1, column {_letter(index)}", f"unknown column {records[0][index]!r} is ignored "
                          f"(known: {', '.join(COLUMNS)})", warning=True)
-        if column and header.count(column) > 1 and header.index(column) == index:
-            problems.add(f"row 1, column {_letter(index)}", f"column {column!r} appears more than once")
+        if column and header.index(column) != index:
+            problems.add(f"row 1, column {_letter(index)}", f"column {column!r} appears again "
+                         f"(first in column {_letter(header.index(column))})")
     if "name" not in header:
         problems.add("row 1", f"has no 'name' column (found: {', '.join(repr(h) for h in records[0])})")
         return [], {}

@@ -9,7 +9,7 @@ from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefine
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from . import fonts, guide, i18n, qr
+from . import fonts, guide, i18n, images, qr
 from .errors import RenderError
 from .resources import TEMPLATES
 
@@ -34,7 +34,7 @@ class Theme:
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
                                 font_class=lambda text: fonts.font_class(text) or "")
-        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri)
+        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         """The HTML of template `name`; any template problem becomes a RenderError naming the file and line."""

@@ -44,8 +44,10 @@ def check_excerpt(folder: Path, source: str, spec: str, problems: ProblemCollect
     try:
         with open_user_pdf(pdf_path) as pdf:
             count = len(pdf.pages)
+            for number in (p for p in pages if p <= count):
+                _read_page_streams(pdf, pdf.pages[number - 1])
     except pikepdf.PasswordError:
-        problems.add(f"{path}.source", f"{source!r} is encrypted; save an unprotected copy")
+        problems.add(f"{path}.source", f"{source!r} is encrypted or protected by its author; use an unprotected copy")
         return None
     except (pikepdf.PdfError, OSError, RecursionError, ValueError) as exc:
         problems.add(f"{path}.source", f"{source!r} is damaged or not a PDF ({_first_line(exc)})")
@@ -70,7 +72,24 @@ def open_user_pdf(path: Path) -> pikepdf.Pdf:
     if warnings:
         pdf.close()
         raise ValueError(f"damaged: {warnings[0]}")
+    if pdf.is_encrypted:
+        pdf.close()
+        raise pikepdf.PasswordError("protected by its author")
     return pdf
+
+
+def _read_page_streams(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
+    """Read a page's content streams as stored (not decompressed, so a flate bomb costs nothing):
+    a stream whose /Length lies shows up here, as a qpdf warning, instead of as a blank page later."""
+    contents = page.obj.get("/Contents")
+    for stream in (contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []):
+        if isinstance(stream, pikepdf.Stream):
+            stream.read_raw_bytes()
+        elif stream is None or isinstance(stream, pikepdf.Object) and stream.is_null:
+            raise ValueError("damaged: a page's content is missing")
+    warnings = pdf.get_warnings()  # each call hands the warnings over once
+    if warnings:
+        raise ValueError(f"damaged: {warnings[-1]}")
 
 
 def strip_actions(page: pikepdf.Page) -> None:
@@ -84,6 +103,8 @@ def strip_actions(page: pikepdf.Page) -> None:
         uri = str(action.get("/URI", "")) if isinstance(action, pikepdf.Dictionary) else ""
         if annot.get("/Subtype") == "/Link" and action is not None and action.get("/S") == "/URI" \
                 and uri.startswith(("https:", "http:", "mailto:")) and "/AA" not in annot:
+            if "/Next" in action:  # a chained action runs after the link's: JavaScript can hide there
+                del action["/Next"]
             kept.append(annot)
     if "/Annots" in page.obj:
         page.obj.Annots = kept
@@ -102,6 +123,7 @@ def extract(excerpt: Excerpt, title: str) -> bytes:
     dropped because excerpts are print material, not programs."""
     with open_user_pdf(excerpt.source) as source, pikepdf.new() as out:
         for number in excerpt.pages:
+            _read_page_streams(source, source.pages[number - 1])
             out.pages.append(source.pages[number - 1])
         for page in out.pages:
             strip_actions(page)

@@ -25,7 +25,7 @@ def roster(tmp_path) -> Path:
 
 def test_rebuild_reuses_everything_and_a_changed_school_renders_only_its_own_files(roster, tmp_path):
     cache = tmp_path / "cache"
-    options = BuildOptions(roster=roster, cache=cache, only=("flyers",), workers=2)
+    options = BuildOptions(roster=roster, cache=cache, only=("flyers", "packets"), workers=2)
     first = build(None, tmp_path / "a", options)
     assert first.cached == 0 and len(first.entries) == 3 * 6
     again = build(None, tmp_path / "b", options)
@@ -40,7 +40,7 @@ def test_rebuild_reuses_everything_and_a_changed_school_renders_only_its_own_fil
 
 def test_dask_local_cluster_builds_the_same_bytes_as_local_processes(roster, tmp_path):
     distributed = pytest.importorskip("distributed")
-    options = BuildOptions(roster=roster, schools=("school-1",), only=("flyers",))
+    options = BuildOptions(roster=roster, schools=("school-1",), only=("flyers", "packets"))
     build(None, tmp_path / "local", options)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
