@@ -126,4 +126,4 @@ def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str,
     return tuple(wanted)
 
 
-__all__ = ["BuildOptions", "BuildResult", "DocumentMaker", "PAPERS", "build"]
+__all__ = ["BuildOptions", "BuildResult", "PAPERS", "build"]

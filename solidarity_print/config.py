@@ -36,6 +36,10 @@ def load_campaign(path: Path | None = None) -> Campaign:
         raise InputError([Problem(str(path), "", f"cannot be read as UTF-8 text: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError([Problem(str(path), "", f"is not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(str(path), "", "is not valid TOML: values are nested too deeply")]) from None
+    except ValueError as exc:  # e.g. an integer longer than Python will convert
+        raise InputError([Problem(str(path), "", f"is not valid TOML: {exc}")]) from None
     campaign = _build(data, path, problems)
     problems.raise_if_any()
     return campaign
@@ -49,7 +53,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | Non
     languages = _languages(head.get("languages"), problems)
     slug = read.slug(head, "slug", "campaign")
     start, end = read.date(head, "start", "campaign"), read.date(head, "end", "campaign")
-    if start and end and not (start <= end <= start + LONGEST_WEEK):
+    if start and end and not (dt.timedelta(0) <= end - start <= LONGEST_WEEK):
         problems.add("campaign.end", f"{end} must fall on or after campaign.start ({start}) and within two weeks of it")
         start = end = None
     name = read.per_language(head, "name", "campaign", languages, max_len=60)

@@ -95,7 +95,11 @@ class FieldReader:
         value = self.text(table, key, path)
         if value is None:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # "https://[" and hosts that normalise to "/" or "?"
+            self.problems.add(_join(path, key), f"is not a valid link: {value!r}")
+            return None
         if parts.scheme not in schemes or (parts.scheme == "https" and not parts.netloc) or any(c.isspace() for c in value):
             self.problems.add(_join(path, key), f"must be a {' or '.join(s + ':' for s in schemes)} link, not {value!r}")
             return None
@@ -131,6 +135,8 @@ class FieldReader:
 def _join(path: str, key: object) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
+    if key == "":
+        key = '""'  # an empty TOML key, still visible in the message
     return f"{path}.{key}" if path else str(key)
 
 

@@ -23,11 +23,16 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 def check_logo(folder: Path, value: str, where: str, problems: ProblemCollector) -> Path | None:
     """The logo's resolved path, or None with the problem recorded at `where`."""
     root = folder.resolve()
-    path = (root / value).resolve()
+    try:
+        path = (root / value).resolve()
+        exists = path.is_file()
+    except (ValueError, OSError):  # a NUL byte, a name longer than the file system allows
+        problems.add(where, f"{value[:80]!r} is not a usable file name")
+        return None
     if not path.is_relative_to(root):
         problems.add(where, f"{value!r} is outside the roster's folder {root}")
         return None
-    if not path.is_file():
+    if not exists:
         problems.add(where, f"{value!r} does not exist (looked for {path})")
         return None
     if path.suffix.lower() == ".svg":

@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from . import fonts, images
-from .errors import InputError, Problem, ProblemCollector
+from .errors import Problem, ProblemCollector
 from .fields import INVISIBLE_RE, SLUG_RE
 from .i18n import slugify
 from .model import AUDIENCES, Campaign, School
@@ -80,10 +80,12 @@ def _rows(text: str, problems: ProblemCollector) -> tuple[list[tuple[int, dict[s
     """(spreadsheet row, {column: value}) for every non-empty data row, and each column's letter."""
     sample = text[:8192]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        delimiter = ","
+    # Only the delimiter is guessed: spreadsheets always quote with " and double it inside a cell,
+    # and the sniffer's guesses about that can garble names.
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True))
     if not records:
         problems.add("", "is empty: it needs a header row with at least a 'name' column")
         return [], {}

@@ -30,11 +30,16 @@ def parse_pages(spec: str) -> tuple[int, ...] | None:
 
 def check_excerpt(folder: Path, source: str, spec: str, problems: ProblemCollector, path: str) -> tuple[int, ...] | None:
     """The pages of an [[excerpts]] entry, validated against its PDF; records problems and returns None."""
-    pdf_path = (folder / source).resolve()
+    try:
+        pdf_path = (folder / source).resolve()
+        exists = pdf_path.is_file()
+    except (ValueError, OSError):  # a NUL byte, a name longer than the file system allows
+        problems.add(f"{path}.source", f"{source[:80]!r} is not a usable file name")
+        return None
     if not pdf_path.is_relative_to(folder.resolve()):
         problems.add(f"{path}.source", f"{source!r} is outside the campaign folder {folder}")
         return None
-    if not pdf_path.is_file():
+    if not exists:
         problems.add(f"{path}.source", f"{source!r} does not exist (looked for {pdf_path})")
         return None
     pages = parse_pages(spec)
