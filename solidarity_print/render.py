@@ -18,6 +18,8 @@ from .fetcher import FolderFetcher, RefusedURL
 from .resources import ASSETS
 
 PDF_VARIANT = "pdf/ua-1"
+# Far beyond any poster headline (11 in of type); larger sizes overflow Pango and print nothing.
+MAX_FONT_SIZE_PX = 1500
 
 
 def _tag_passage_languages(build_box_tree):
@@ -115,6 +117,10 @@ class Renderer:
         fetcher = FolderFetcher(**self._fetcher_args)
         with _watch(template, fetcher):
             document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render(font_config=self.font_config)
+            largest = max((_largest_font_size(page._page_box) for page in document.pages), default=0)
+            if largest > MAX_FONT_SIZE_PX:
+                raise RenderError(template, f"uses a font size of {largest:g}px; the largest that prints is "
+                                            f"{MAX_FONT_SIZE_PX}px")
         return LaidOut(document, template, len(document.pages),
                        any(_text_under_reserved(page._page_box) for page in document.pages), fetcher)
 
@@ -133,6 +139,17 @@ class Renderer:
         first = laid_out.document.pages[0]
         return RenderedPDF(data=self.write([laid_out], created=created), pages=laid_out.pages,
                            size=(first.width * 0.75, first.height * 0.75), collides=laid_out.collides)
+
+
+def _largest_font_size(page_box) -> float:
+    largest, stack = 0.0, [page_box]
+    while stack:
+        box = stack.pop()
+        style = getattr(box, "style", None)
+        if style is not None:
+            largest = max(largest, style["font_size"])
+        stack.extend(getattr(box, "children", ()))
+    return largest
 
 
 def _text_under_reserved(page_box) -> bool:

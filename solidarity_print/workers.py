@@ -6,8 +6,9 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,26 +85,36 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         _makers[setup.key] = (maker, PacketMaker(maker, setup.packets))
     maker, packets = _makers[setup.key]
     # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
-    timed = threading.current_thread() is threading.main_thread()
+    global _deadline_passed_at
+    _deadline_passed_at = None
+    timed = setup.isolate and threading.current_thread() is threading.main_thread()
+    too_slow = (_template(item), f"{item.path} took longer than {setup.limits.seconds} s to render", None)
     if timed:
         previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.alarm(setup.limits.seconds)
+        # After the deadline the alarm repeats: WeasyPrint catches BaseException in places (SVG
+        # drawing), so one interruption may be swallowed; the next lands elsewhere.
+        signal.setitimer(signal.ITIMER_REAL, setup.limits.seconds, 0.25)
+    started = time.monotonic()
     try:
         data, entry = _render(item, maker, packets)
+        if time.monotonic() - started > setup.limits.seconds:
+            return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
         if cache:
             cache.put(key, data, entry)
         return Outcome(data, entry)
     except _OutOfTime:
-        return Outcome(None, None, (_template(item), f"{item.path} took longer than {setup.limits.seconds} s to render", None))
+        return Outcome(None, None, too_slow)
     except MemoryError:
         return Outcome(None, None, (_template(item), f"{item.path} needed more than {setup.limits.memory_mb} MB to render", None))
     except RenderError as exc:
+        if time.monotonic() - started > setup.limits.seconds:
+            return Outcome(None, None, too_slow)
         return Outcome(None, None, (exc.template, exc.detail, exc.url))
     except SolidarityError as exc:
         return Outcome(None, None, (_template(item), str(exc), None))
     finally:
         if timed:
-            signal.alarm(0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
 
@@ -116,18 +127,40 @@ def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None
         context.set_forkserver_preload(["solidarity_print.workers"])
         executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(items) or 1)),
                                        mp_context=context)
+    failed = True
     try:
         futures = {executor.submit(render_work, setup, item): item for item in items}
-        for future in as_completed(futures):
-            item = futures[future]
-            try:
-                yield item, future.result()
-            except BrokenProcessPool:
-                raise RenderError(_template(item), f"the renderer process died while making {item.path} "
-                                                   f"(over {setup.limits.memory_mb} MB, or crashed)") from None
+        pending = set(futures)
+        # A hang inside C code never returns to Python for the alarm: if nothing at all finishes for
+        # well past the limit, the build stops its workers.
+        patience = setup.limits.seconds * 2 + 30
+        while pending:
+            done, pending = wait(pending, timeout=patience, return_when=FIRST_COMPLETED)
+            if not done:
+                stuck = futures[next(iter(pending))]
+                if own:
+                    _kill_workers(executor)
+                raise RenderError(_template(stuck), f"no result for {patience} s while making {stuck.path}; "
+                                                    "the build was stopped")
+            for future in sorted(done, key=lambda f: futures[f].path):
+                item = futures[future]
+                try:
+                    yield item, future.result()
+                except BrokenProcessPool:
+                    raise RenderError(_template(item), f"the renderer was stopped while making {item.path}: it took "
+                                                       f"longer than {setup.limits.seconds} s, needed more than "
+                                                       f"{setup.limits.memory_mb} MB, or crashed") from None
+        failed = False
     finally:
         if own:
+            if failed:  # the build is over: do not wait for items still rendering
+                _kill_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.kill()
 
 
 def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
@@ -156,7 +189,19 @@ def _apply_memory_limit(limits: Limits) -> None:
         _limited = True
 
 
+_deadline_passed_at: float | None = None
+GRACE_SECONDS = 2.0
+
+
 def _alarm(signum, frame):
+    """First at the deadline: interrupt. If WeasyPrint keeps swallowing the interruptions, end the
+    worker process itself; only processes the build owns are timed this way."""
+    global _deadline_passed_at
+    now = time.monotonic()
+    if _deadline_passed_at is None:
+        _deadline_passed_at = now
+    elif now - _deadline_passed_at > GRACE_SECONDS:
+        os._exit(75)
     raise _OutOfTime()
 
 

@@ -92,3 +92,38 @@ def test_render_time_limit_stops_a_runaway_template(tmp_path):
     assert time.monotonic() - started < 60
     assert "guide.html" in str(caught.value) and "longer than 2 s" in str(caught.value)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("headline, message", [
+    ("<div>" * 3000 + "deep" + "</div>" * 3000, "nested too deeply"),
+    ('<span style="font-size: 1e9px">huge</span>', "font size of 1e+09px"),
+])
+def test_hostile_override_ends_with_a_clear_error_in_bounded_time(tmp_path, headline, message):
+    campaign = tmp_path / "c"
+    assert CliRunner().invoke(cli, ["new", str(campaign)]).exit_code == 0
+    (campaign / "overrides/templates/poster.html").write_text(
+        '{% extends "!default/poster.html" %}{% block headline %}' + headline + "{% endblock %}", encoding="utf-8")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["build", "--campaign", str(campaign), "--out", str(out), "--lang", "en",
+                                      "--only", "posters", "--no-cache"])
+    assert time.monotonic() - started < 120
+    assert result.exit_code == 1 and "poster.html" in result.output and message in result.output, result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_svg_use_bomb_is_stopped_by_the_time_limit(tmp_path):
+    from solidarity_print.workers import Limits
+    campaign = tmp_path / "c"
+    assert CliRunner().invoke(cli, ["new", str(campaign)]).exit_code == 0
+    levels = '<g id="a0"><rect width="1" height="1"/></g>' + "".join(
+        f'<g id="a{i}">' + f'<use href="#a{i - 1}"/>' * 4 + "</g>" for i in range(1, 14))
+    svg = f'<svg aria-label="pattern" width="100" height="100"><defs>{levels}</defs><use href="#a13"/></svg>'
+    (campaign / "overrides/templates/poster.html").write_text(
+        '{% extends "!default/poster.html" %}{% block headline %}' + svg + "{% endblock %}", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(Exception) as caught:
+        build(campaign, tmp_path / "out", BuildOptions(languages=("en",), only=("posters",), limits=Limits(seconds=3)))
+    assert time.monotonic() - started < 45
+    assert "poster.html" in str(caught.value) and "longer than 3 s" in str(caught.value)
+    assert not (tmp_path / "out").exists()
