@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import inputs_fingerprint
@@ -68,8 +68,11 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     check_unique_paths([w.path for w in work])
     for item in work:
         safe_join(out, item.path)
+    # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
+    # that changing one school does not invalidate every other school's packet.
+    packets = replace(options.packets, overlay_chars=_overlay_characters(campaign, schools))
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
-                        packets=options.packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
+                        packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
     entries, cached, started = [], 0, time.monotonic()
     with Staging(out) as staging:
@@ -83,6 +86,13 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
             cached += outcome.cached
         staging.commit()
     return BuildResult(out, entries, write_manifest(out, entries), warnings, cached, time.monotonic() - started)
+
+
+def _overlay_characters(campaign: Campaign, schools: list[School]) -> str:
+    """Every character drawn onto shared renders for these schools, in a stable order."""
+    words = [s.name + s.club + s.contact_name + s.contact_email + s.meeting for s in schools]
+    words += [campaign.strings[lang][key] for lang in campaign.strings for key in ("footer", "contact", "meeting")]
+    return "".join(sorted(set("".join(words) + "0123456789 ·—")))
 
 
 def _output_options(options: BuildOptions) -> tuple:

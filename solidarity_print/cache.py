@@ -42,8 +42,9 @@ class Cache:
         """Store a finished file; failures to write the cache never fail a build."""
         pdf, meta = self._paths(key)
         try:
-            write_atomic(pdf, data)
-            write_atomic(meta, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"))
+            # No fsync: a torn entry fails its checksum and is rendered again.
+            write_atomic(pdf, data, durable=False)
+            write_atomic(meta, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"), durable=False)
         except Exception:  # noqa: BLE001 - a full disk or read-only cache only costs speed
             pass
 

@@ -55,8 +55,9 @@ def check_unique_paths(paths: list[str]) -> None:
         seen[key] = path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it into place."""
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to a temporary file beside `path`, flush it to disk (unless the caller syncs
+    later, or does not need to), then rename it into place."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -65,8 +66,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -110,11 +112,12 @@ class Staging:
 
     def add(self, relative: str, data: bytes) -> None:
         """Stage one finished file."""
-        write_atomic(safe_join(self.folder, relative), data)
+        write_atomic(safe_join(self.folder, relative), data, durable=False)  # synced once, in commit
         self.paths.append(relative)
 
     def commit(self) -> None:
-        """Move every staged file to its final path."""
+        """Move every staged file to its final path, after one sync that puts them all on disk."""
+        os.sync()
         for relative in self.paths:
             target = safe_join(self.out, relative)
             try:

@@ -8,7 +8,8 @@ from .errors import RenderError
 from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
-from .render import LaidOut
+from .overlay import PLACEHOLDER, guide_pages, personalize
+from .render import LaidOut, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
 FOOTER_PAPERS = ("letter", "a4")
@@ -23,6 +24,8 @@ class PacketOptions:
 
     duplex: bool = False
     posters: str = "own"  # "own": tabloid pages inside the packet; "fit": posters drawn on the packet's paper
+    fast: bool = True  # render what schools share once and draw each school's text onto it
+    overlay_chars: str = ""  # every character the roster's schools need drawn (to subset the font once)
 
 
 @dataclass
@@ -44,6 +47,9 @@ class Packet:
     title: str
     pieces: list[PieceRange]
     untagged_pages: list[int] = field(default_factory=list)
+    slots: list = field(default_factory=list)  # reserved areas of a shared render (overlay.Slot)
+    footer_pages: list[int] = field(default_factory=list)  # 0-based pages that carry the running footer
+    footer_space: dict = field(default_factory=dict)  # page -> height of its bottom margin, in points
 
 
 class PacketMaker:
@@ -54,9 +60,24 @@ class PacketMaker:
         self.campaign = maker.campaign
         self.options = options
         self._page_counts: dict[tuple, int] = {}
+        self._bases: dict[tuple, Packet] = {}
 
     def make(self, school: School, lang: str) -> Packet:
-        """The packet of `school` in `lang`."""
+        """The packet of `school` in `lang`: personalised onto a shared render when its text allows,
+        else rendered whole (another script, or a name too long for the cover's reserved area)."""
+        if self.options.fast:
+            variant = (lang, school.paper, school.audiences())
+            if variant not in self._bases:
+                self._bases[variant] = self._render(replace(school, name=PLACEHOLDER, club="", contact_name="",
+                                                            contact_email="", meeting="", logo=None), lang, overlay=True)
+            packet = personalize(self._bases[variant], school, self.campaign.strings[lang], self.options.overlay_chars)
+            if packet is not None:
+                return packet
+        return self._render(school, lang)
+
+    def _render(self, school: School, lang: str, overlay: bool = False) -> Packet:
+        """Every page of the packet through WeasyPrint; with `overlay`, a shared render with reserved
+        areas (and no footer text) for `personalize` to fill in per school."""
         t = self.campaign.strings[lang]
         jobs = plan_campaign(self.campaign, languages=(lang,), only=("posters", "flyers", "guide"),
                              paper=school.paper if self.options.posters == "fit" else "tabloid",
@@ -84,16 +105,20 @@ class PacketMaker:
 
         title = t["packet_title"].format(campaign=self.campaign.name[lang], school=school.name)
         packet_base = dict(footer_before=footer[0], footer_after=footer[1])
-        parts = [self._cover(school, lang, title), self._contents(lang, title, contents, school.paper)]
+        parts = [self._cover(school, lang, title, overlay), self._contents(lang, title, contents, school.paper)]
+        footer_pages = []
         pieces = [PieceRange("cover", t["cover"], 1, 1), PieceRange("contents", t["contents"], 2, 2)]
         for item, first_label in sequence:
             if item == "blank":
-                parts.append(self._blank(lang, school, first_label, packet_base))
+                parts.append(self._blank(lang, school, first_label, packet_base, overlay))
+                footer_pages.append(FRONT_PAGES + first_label - 1)
                 continue
             footer_on = item.paper.name in FOOTER_PAPERS
             space = GUIDE_FOOTER_SPACE if item.kind == "guide" else DESIGN_FOOTER_SPACE
             laid_out = self.maker.layout(item, packet=dict(packet_base, label=self._piece_title(item, t), footer=footer_on,
-                                                           footer_space=space, first_page=first_label))
+                                                           footer_space=space, first_page=first_label), overlay=overlay)
+            if footer_on:
+                footer_pages += range(FRONT_PAGES + first_label - 1, FRONT_PAGES + first_label - 1 + laid_out.pages)
             if laid_out.pages != self._count(item):
                 raise RenderError(item.template, f"{school.name}: {item.title} took {laid_out.pages} pages in the packet "
                                                  f"instead of {self._count(item)}")
@@ -108,7 +133,10 @@ class PacketMaker:
             untagged += range(first, first + len(excerpt.pages))
             first += len(excerpt.pages)
         data = finish_packet(data, front_pages=FRONT_PAGES, appendices=appendices)
-        return Packet(data=data, pages=FRONT_PAGES + body_pages, title=title, pieces=pieces, untagged_pages=untagged)
+        return Packet(data=data, pages=FRONT_PAGES + body_pages, title=title, pieces=pieces, untagged_pages=untagged,
+                      slots=slots_of(parts) if overlay else [], footer_pages=footer_pages,
+                      footer_space={i: (GUIDE_FOOTER_SPACE if i in guide_pages(pieces) else DESIGN_FOOTER_SPACE)
+                                    for i in footer_pages})
 
     def _count(self, job: Job) -> int:
         """Pages of a piece, laid out once per build for all schools (posters and flyers are one page)."""
@@ -131,11 +159,11 @@ class PacketMaker:
         t = self.campaign.strings[lang]
         return dict(campaign=self.campaign, lang=lang, t=t, created=f"{self.campaign.start.isoformat()}T00:00:00Z",
                     school=school, accent=self.campaign.days[0].color, paper=PAPERS[paper],
-                    unit=PAPERS[paper].width / 100, fit=1.0)
+                    unit=PAPERS[paper].width / 100, fit=1.0, overlay=False)
 
-    def _cover(self, school: School, lang: str, title: str) -> LaidOut:
+    def _cover(self, school: School, lang: str, title: str, overlay: bool = False) -> LaidOut:
         """The cover; a long name is set smaller, step by step, never clipped."""
-        context = dict(self._base(lang, school, school.paper), doc_title=title,
+        context = dict(self._base(lang, school, school.paper), doc_title=title, overlay=overlay,
                        packet=dict(label=self.campaign.strings[lang]["cover"], footer=False, first_page=1),
                        name_size=_name_size(school.name))
         for fit in COVER_FITS:
@@ -146,15 +174,15 @@ class PacketMaker:
 
     def _contents(self, lang: str, title: str, entries: list[dict], paper: str) -> LaidOut:
         t = self.campaign.strings[lang]
-        context = dict(self._base(lang, None, paper), doc_title=title, entries=entries,
+        context = dict(self._base(lang, None, paper), doc_title=title, entries=entries, overlay=False,
                        packet=dict(label=t["contents"], footer=False, first_page=2))
         laid_out = self._layout("contents.html", context)
         if laid_out.pages != 1:
             raise RenderError("contents.html", "the table of contents needs more than one page")
         return laid_out
 
-    def _blank(self, lang: str, school: School, label: int, packet_base: dict) -> LaidOut:
-        context = dict(self._base(lang, school, school.paper), doc_title="",
+    def _blank(self, lang: str, school: School, label: int, packet_base: dict, overlay: bool) -> LaidOut:
+        context = dict(self._base(lang, school, school.paper), doc_title="", overlay=overlay,
                        packet=dict(packet_base, label="", footer=True, footer_space=DESIGN_FOOTER_SPACE, first_page=label))
         context["doc_title"] = context["t"]["blank_page"]
         return self._layout("blank.html", context)

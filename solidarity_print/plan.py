@@ -69,7 +69,7 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
     for lang in languages:
         t = campaign.strings[lang]
         base = dict(campaign=campaign, lang=lang, t=t, created=f"{campaign.start.isoformat()}T00:00:00Z",
-                    school=school, packet=None)
+                    school=school, packet=None, overlay=False)
         name = campaign.name[lang]
         if "posters" in only:
             jobs.append(Job("poster", f"{folder}{lang}/posters/week-at-a-glance.pdf", lang, f"{name} — {t['week_poster_title']}",

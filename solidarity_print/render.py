@@ -177,6 +177,38 @@ def _text_under_reserved(page_box) -> bool:
     return overflow or text_bottom > reserved_top
 
 
+@dataclass(frozen=True)
+class Slot:
+    """An area marked data-slot="NAME" in a laid-out document, in PDF points (origin bottom left)."""
+
+    name: str
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def slots_of(parts: list[LaidOut]) -> list[Slot]:
+    """Every data-slot area of `parts`, numbered by page across all of them, as written by `write`."""
+    found, offset = [], 0
+    for part in parts:
+        for index, page in enumerate(part.document.pages):
+            stack = [page._page_box]
+            while stack:
+                box = stack.pop()
+                element = getattr(box, "element", None)
+                name = element.get("data-slot") if element is not None else None
+                if name and getattr(box, "element_tag", "") != "html":
+                    top, height = box.border_box_y(), box.border_height()
+                    found.append(Slot(name, offset + index, box.border_box_x() * 0.75,
+                                      (page.height - top - height) * 0.75, box.border_width() * 0.75, height * 0.75))
+                    continue
+                stack.extend(getattr(box, "children", ()))
+        offset += len(part.document.pages)
+    return found
+
+
 @contextmanager
 def _source_date(date: dt.date):
     """Pin the timestamps fontTools and WeasyPrint write, so equal inputs give equal bytes."""

@@ -47,3 +47,30 @@ def test_dask_local_cluster_builds_the_same_bytes_as_local_processes(roster, tmp
         build(None, tmp_path / "dask", options, executor=client.get_executor(pure=False))
     assert shas(tmp_path / "dask") == shas(tmp_path / "local")
     assert len(shas(tmp_path / "local")) == 6
+
+
+def test_schools_share_one_render_and_personalised_packets_stay_small(roster, tmp_path):
+    import page as page_validation
+
+    from solidarity_print.build import _overlay_characters
+    from solidarity_print.config import load_campaign
+    from solidarity_print.documents import DocumentMaker
+    from solidarity_print.packet import PacketMaker, PacketOptions
+    from solidarity_print.roster import load_roster
+
+    campaign = load_campaign()
+    schools, _ = load_roster(roster, campaign)
+    maker = DocumentMaker(campaign, (roster.parent,))
+    layouts = []
+    original = maker.renderer.layout
+    maker.renderer.layout = lambda html, **kw: layouts.append(kw["template"]) or original(html, **kw)
+    packets = PacketMaker(maker, PacketOptions(overlay_chars=_overlay_characters(campaign, schools)))
+    first = packets.make(schools[0], "en")
+    shared = len(layouts)
+    rest = [packets.make(school, "en") for school in schools[1:]]
+    assert len(layouts) == shared, "the second and third school needed no WeasyPrint layout"
+    full = packets._render(schools[0], "en")
+    assert len(first.data) <= 1.2 * len(full.data)
+    for packet, school in zip([first, *rest], schools):
+        assert packet.title.endswith(school.name) and packet.pages == full.pages
+        assert page_validation.validate_pdf_bytes(packet.data, profile="ua1").is_compliant
