@@ -2,7 +2,8 @@
 
     python bench/district.py --schools 100 [--workers 1]
 
-Prints the marginal cost per school (the whole build minus a one-school build, per extra school),
+Prints the marginal cost per school (the whole build minus a one-school build, per extra school:
+what each further school costs once the pages every school shares are rendered),
 the from-scratch cost of one school's packet measured in the same run, their ratio, peak RSS of the
 build and its workers, bytes per packet, and a warm rebuild's time and cache hit rate.
 """
@@ -53,20 +54,19 @@ def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schoo
     return time.perf_counter() - started, result
 
 
-def from_scratch_packet_seconds(roster: Path) -> float:
-    """One school's packet, every piece rendered, in this process (after a warm-up of the renderer)."""
+def from_scratch_packet(roster: Path) -> tuple[float, int]:
+    """Seconds and bytes of one school's packet with every page rendered by WeasyPrint, in this
+    process after a warm-up (fonts loaded, page counts known): the cost without sharing."""
     campaign = load_campaign()
     school = load_roster(roster, campaign)[0][0]
     packets = PacketMaker(DocumentMaker(campaign, (roster.parent,)))
-    packets.make(school, "en")  # warm-up: fonts and page counts
+    packets._render(school, "en")  # warm-up
     runs = []
     for _ in range(3):
-        fresh = PacketMaker(DocumentMaker(campaign, (roster.parent,)))
-        fresh._page_counts = dict(packets._page_counts)
         started = time.perf_counter()
-        fresh.make(school, "en")
+        packet = packets._render(school, "en")
         runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
+    return statistics.median(runs), len(packet.data)
 
 
 def main() -> None:
@@ -77,7 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="district-") as tmp:
         folder = Path(tmp)
         roster = make_roster(folder, args.schools)
-        scratch = from_scratch_packet_seconds(roster)
+        scratch, scratch_bytes = from_scratch_packet(roster)
         one, _ = timed_build(roster, folder / "one", folder / "cache-one", args.workers, ("school-1",))
         whole, result = timed_build(roster, folder / "all", folder / "cache", args.workers)
         warm, again = timed_build(roster, folder / "again", folder / "cache", args.workers)
@@ -92,7 +92,8 @@ def main() -> None:
         print(f"from-scratch packet          {scratch * 1000:.0f} ms")
         print(f"ratio (scratch / marginal)   {scratch / marginal:.1f}x")
         print(f"peak RSS                     {rss / 1024:.0f} MB")
-        print(f"bytes per packet             {size / 1024:.0f} KiB")
+        print(f"bytes per packet             {size / 1024:.0f} KiB (from scratch: {scratch_bytes / 1024:.0f} KiB,"
+              f" {size / scratch_bytes:.2f}x)")
         print(f"warm rebuild                 {warm:.1f} s, cache hits {again.cached}/{len(again.entries)}"
               f" ({100 * again.cached / len(again.entries):.0f}%)")
     sys.stdout.flush()

@@ -13,7 +13,7 @@ from pathlib import Path
 from .output import ManifestEntry, write_atomic
 from .resources import ASSETS, TEMPLATES
 
-FORMAT = "1"  # bump when what is stored changes shape
+FORMAT = "2"  # bump when what is stored changes shape
 
 
 def default_folder() -> Path:
@@ -30,27 +30,26 @@ class Cache:
 
     def get(self, key: str) -> tuple[bytes, ManifestEntry] | None:
         """The stored file and entry for `key`, or None (a damaged entry counts as missing)."""
-        pdf, meta = self._paths(key)
         try:
-            data = pdf.read_bytes()
-            entry = ManifestEntry(**json.loads(meta.read_text(encoding="utf-8")))
+            stored = self._path(key).read_bytes()
+            header, data = stored.split(b"\n", 1)
+            entry = ManifestEntry(**json.loads(header))
         except (OSError, ValueError, TypeError):
             return None
         return (data, entry) if hashlib.sha256(data).hexdigest() == entry.sha256 else None
 
     def put(self, key: str, data: bytes, entry: ManifestEntry) -> None:
-        """Store a finished file; failures to write the cache never fail a build."""
-        pdf, meta = self._paths(key)
+        """Store a finished file (one line of JSON for its entry, then the PDF); failures to write
+        the cache never fail a build."""
+        header = json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8")
         try:
             # No fsync: a torn entry fails its checksum and is rendered again.
-            write_atomic(pdf, data, durable=False)
-            write_atomic(meta, json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8"), durable=False)
+            write_atomic(self._path(key), header + b"\n" + data, durable=False)
         except Exception:  # noqa: BLE001 - a full disk or read-only cache only costs speed
             pass
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        folder = self.folder / key[:2]
-        return folder / f"{key}.pdf", folder / f"{key}.json"
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
 
 
 def inputs_fingerprint(campaign, options) -> str:

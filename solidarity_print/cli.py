@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -76,9 +77,19 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
                            cache=None if no_cache else cache_folder)
 
     def progress(finished, total):
+        started, count = time.monotonic(), 0
+
+        def describe(done):
+            if not done:
+                return None
+            rate = count / max(time.monotonic() - started, 1e-6)
+            return f"{rate:.1f} files/s  {done[0].path}"
+
         with click.progressbar(finished, length=total, label="Rendering", file=sys.stderr, show_pos=True,
-                               show_eta=True, item_show_func=lambda done: done[0].path if done else None) as bar:
-            yield from bar
+                               show_eta=True, item_show_func=describe) as bar:
+            for done in bar:
+                count += 1
+                yield done
 
     def run():
         if not scheduler:

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -58,20 +59,21 @@ def check_unique_paths(paths: list[str]) -> None:
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk (unless the caller syncs
     later, or does not need to), then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        handle = open(tmp, "wb")
     except OSError as exc:
         raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with handle:
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

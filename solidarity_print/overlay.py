@@ -16,6 +16,7 @@ from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont
 from PIL import Image
 
+from .pdf_update import append_update
 from .render import Slot
 from .resources import ASSETS
 
@@ -51,6 +52,7 @@ class OverlayFont:
         self.head = source["head"]
         self.hhea = source["hhea"]
         self.chars = {chr(u) for u in wanted}
+        self._char_advance = {chr(u): self.advances[self.gid[self.cmap[u]]] for u in wanted | {32}}
 
     def covers(self, text: str) -> bool:
         """True if every character of `text` is in the subset."""
@@ -61,7 +63,8 @@ class OverlayFont:
 
     def width(self, text: str, size: float) -> float:
         """Advance width of `text` at `size` points."""
-        return sum(self.advances[g] for g in self.glyphs(text)) * size / self.upem
+        advance = self._char_advance
+        return sum(advance[c] for c in text) * size / self.upem
 
     def wrap(self, text: str, size: float, width: float) -> list[str]:
         """Greedy word wrap into lines no wider than `width`; a word longer than a line stands alone."""
@@ -138,6 +141,7 @@ class PageTagger:
         self.marked = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         self.streams: dict[int, list[str]] = {}
         self.insertions: list[tuple] = []  # (page objgen, after how many of its elements, element)
+        self.changed: list[pikepdf.Object] = [self.document, root.ParentTree]  # for an incremental update
 
     def tagged(self, page_index: int, tag: str, operators: str, *, after: int = 0, **attributes) -> None:
         """Draw `operators` on a page as content of a new structure element `tag`, placed in reading
@@ -149,6 +153,7 @@ class PageTagger:
         element = self.pdf.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag), P=self.document, Pg=page.obj, K=mcid, **attributes))
         marked.append(element)
+        self.changed.append(element)
         self.insertions.append((page.obj.objgen, after, element))
         self.streams.setdefault(page_index, []).append(f"/{tag} <</MCID {mcid}>> BDC\n{operators}\nEMC\n")
 
@@ -179,15 +184,22 @@ class PageTagger:
         """Write the collected drawing onto each page, isolated from the page's own graphics state."""
         self._insert_elements()
         save_state = self.pdf.make_indirect(pikepdf.Stream(self.pdf, b"q\n"))  # one object shared by every page
+        self.changed.append(save_state)
         for index, parts in self.streams.items():
             page = self.pdf.pages[index]
+            drawing = _stream(self.pdf, ("Q\n" + "".join(parts)).encode("latin-1"))
             page.contents_add(save_state, prepend=True)
-            page.contents_add(_stream(self.pdf, ("Q\n" + "".join(parts)).encode("latin-1")))
+            page.contents_add(drawing)
+            self.changed += [page.obj, drawing]
+            if page.obj.Resources.is_indirect:
+                self.changed.append(page.obj.Resources)
             for name, obj in resources.items():
                 kind = "/Font" if name.startswith("/SPF") else "/XObject"
                 if kind not in page.Resources:
                     page.Resources[kind] = pikepdf.Dictionary()
                 page.Resources[kind][name] = obj
+                if page.Resources[kind].is_indirect:  # shared between pages: rewritten once
+                    self.changed.append(page.Resources[kind])
 
 
 def text_ops(font_name: str, font: OverlayFont, lines: list[str], size: float, x: float, top: float,
@@ -236,6 +248,21 @@ def guide_pages(pieces) -> set[int]:
     return {n - 1 for p in pieces if p.kind == "guide" for n in range(p.first, p.last + 1)}
 
 
+FONTS_KEY = "/SolidarityPrintOverlayFonts"
+
+
+def prepare_base(data: bytes, characters: str) -> bytes:
+    """The shared render with the overlay fonts already embedded (under a private catalog key that
+    `personalize` removes), so that each school's packet only points at them."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.Root[FONTS_KEY] = pikepdf.Dictionary({
+            "/SPFB": overlay_font(BOLD, characters).embed(pdf), "/SPFR": overlay_font(REGULAR, characters).embed(pdf)})
+        buffer = io.BytesIO()
+        pdf.save(buffer, deterministic_id=True, fix_metadata_version=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
 def personalize(base, school, t: dict[str, str], characters: str):
     """The packet of `school` drawn onto `base` (a shared render), or None when it needs a full
     render: text the subset font cannot draw, or a name too long for the cover's reserved area."""
@@ -249,7 +276,10 @@ def personalize(base, school, t: dict[str, str], characters: str):
         return None
     with pikepdf.open(io.BytesIO(base.data)) as pdf:
         tagger = PageTagger(pdf)
-        resources = {"/SPFB": bold.embed(pdf), "/SPFR": regular.embed(pdf)}
+        fonts = pdf.Root[FONTS_KEY]
+        resources = {"/SPFB": fonts.SPFB, "/SPFR": fonts.SPFR}
+        del pdf.Root[FONTS_KEY]
+        tagger.changed += [pdf.Root, pdf.trailer.Info, pdf.Root.Metadata]
         slots = {(slot.name, slot.page): slot for slot in base.slots}
         cover = slots.get(("school", 0))
         if cover is None or not _draw_cover(tagger, resources, cover, school, contact, t, bold, regular):
@@ -257,29 +287,41 @@ def personalize(base, school, t: dict[str, str], characters: str):
         for slot in base.slots:
             if slot.name == "org" and not _draw_org(tagger, slot, org, regular):
                 return None
-        for page in base.footer_pages:
-            tagger.artifact(page, _footer_ops(footer_texts[page - 2], float(pdf.pages[page].mediabox[2]),
-                                              base.footer_space.get(page, 26.0), regular))
+        if base.footer_pages:
+            # One type size for every footer: the one the longest page number needs.
+            page_width = float(pdf.pages[base.footer_pages[0]].mediabox[2])
+            size = _footer_size(max(footer_texts, key=len), page_width, regular)
+            for page in base.footer_pages:
+                tagger.artifact(page, _footer_ops(footer_texts[page - 2], float(pdf.pages[page].mediabox[2]),
+                                                  base.footer_space.get(page, 26.0), regular, size))
         tagger.finish(resources)
         title = base.title.replace(PLACEHOLDER, school.name)
         pdf.docinfo["/Title"] = pikepdf.String(title)
         metadata = pdf.Root.Metadata.read_bytes()
         escaped = school.name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         pdf.Root.Metadata.write(metadata.replace(PLACEHOLDER.encode(), escaped.encode("utf-8")))
-        buffer = io.BytesIO()
-        pdf.save(buffer, deterministic_id=True, fix_metadata_version=False)
-    return replace(base, data=buffer.getvalue(), title=title, slots=[], footer_pages=[], footer_space={})
+        data = append_update(base.data, pdf, tagger.changed)
+    return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={})
 
 
-def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont) -> str:
-    """The running footer, centred in the bottom margin: one line at 8.5 pt if it fits, else two,
-    set smaller if need be, so that a long school name is never cut off."""
-    width = page_width - 2 * 54
-    size, lines = 8.5, [text]
-    while any(font.width(line, size) > width for line in lines) and size > 5:
+FOOTER_SIDE_MARGIN = 54.0
+
+
+def _footer_size(text: str, page_width: float, font: OverlayFont) -> float:
+    """8.5 pt, or smaller until `text` fits on two lines: a long school name is never cut off."""
+    width, size = page_width - 2 * FOOTER_SIDE_MARGIN, 8.5
+    while size > 5:
         lines = font.wrap(text, size, width)
-        if len(lines) > 2 or any(font.width(line, size) > width for line in lines):
-            size -= 0.5
+        if len(lines) <= 2 and all(font.width(line, size) <= width for line in lines):
+            break
+        size -= 0.5
+    return size
+
+
+def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont, size: float) -> str:
+    """The running footer, centred in the bottom margin, on one line or two."""
+    width = page_width - 2 * FOOTER_SIDE_MARGIN
+    lines = [text] if font.width(text, size) <= width else font.wrap(text, size, width)
     baseline = space / 2 - 3 + (len(lines) - 1) * size * 0.6
     ops = [MUTED, "BT", f"/SPFR {size:.2f} Tf"]
     for line in lines:
@@ -304,6 +346,9 @@ def _draw_cover(tagger: PageTagger, resources: dict, slot: Slot, school, contact
     if school.logo:
         from .images import logo_data_uri
         resources["/SPLogo"] = image_xobject(tagger.pdf, logo_data_uri(school.logo))
+        tagger.changed.append(resources["/SPLogo"])
+        if "/SMask" in resources["/SPLogo"]:
+            tagger.changed.append(resources["/SPLogo"].SMask)
         x, y = slot.x + slot.width - LOGO_SIZE, top - LOGO_SIZE
         tagger.tagged(slot.page, "Figure", f"q {LOGO_SIZE:.2f} 0 0 {LOGO_SIZE:.2f} {x:.2f} {y:.2f} cm /SPLogo Do Q",
                       Alt=pikepdf.String(school.logo_alt),

@@ -8,7 +8,7 @@ from .errors import RenderError
 from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
-from .overlay import PLACEHOLDER, guide_pages, personalize
+from .overlay import PLACEHOLDER, guide_pages, personalize, prepare_base
 from .render import LaidOut, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
@@ -68,8 +68,9 @@ class PacketMaker:
         if self.options.fast:
             variant = (lang, school.paper, school.audiences())
             if variant not in self._bases:
-                self._bases[variant] = self._render(replace(school, name=PLACEHOLDER, club="", contact_name="",
-                                                            contact_email="", meeting="", logo=None), lang, overlay=True)
+                base = self._render(replace(school, name=PLACEHOLDER, club="", contact_name="", contact_email="",
+                                            meeting="", logo=None), lang, overlay=True)
+                self._bases[variant] = replace(base, data=prepare_base(base.data, self.options.overlay_chars))
             packet = personalize(self._bases[variant], school, self.campaign.strings[lang], self.options.overlay_chars)
             if packet is not None:
                 return packet

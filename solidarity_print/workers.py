@@ -118,6 +118,19 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
             signal.signal(signal.SIGALRM, previous)
 
 
+_setup: WorkerSetup | None = None
+
+
+def _install(setup: WorkerSetup) -> None:
+    """Pool initializer: the setup (with the whole campaign) crosses to each worker once, not per item."""
+    global _setup
+    _setup = setup
+
+
+def _render_installed(item: Work) -> Outcome:
+    return render_work(_setup, item)
+
+
 def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None,
             executor: Executor | None = None) -> Iterator[tuple[Work, Outcome]]:
     """Yield (item, outcome) as items finish, on `executor` or on a new pool of `workers` processes."""
@@ -126,10 +139,11 @@ def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["solidarity_print.workers"])
         executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(items) or 1)),
-                                       mp_context=context)
+                                       mp_context=context, initializer=_install, initargs=(setup,))
     failed = True
     try:
-        futures = {executor.submit(render_work, setup, item): item for item in items}
+        futures = {(executor.submit(_render_installed, item) if own else executor.submit(render_work, setup, item)): item
+                   for item in items}
         pending = set(futures)
         # A hang inside C code never returns to Python for the alarm: if nothing at all finishes for
         # well past the limit, the build stops its workers.
