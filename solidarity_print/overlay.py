@@ -151,7 +151,10 @@ class PageTagger:
         marked = self.marked[int(page.obj.StructParents)]
         mcid = len(marked)
         element = self.pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag), P=self.document, Pg=page.obj, K=mcid, **attributes))
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag), K=mcid, **attributes))
+        # Set after creation: given to the constructor, indirect objects cost a deep copy.
+        element.P = self.document
+        element.Pg = page.obj
         marked.append(element)
         self.changed.append(element)
         self.insertions.append((page.obj.objgen, after, element))
