@@ -8,7 +8,7 @@ from .errors import RenderError
 from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
-from .overlay import PLACEHOLDER, guide_pages, personalize, prepare_base
+from .personalize import PLACEHOLDER, guide_pages, personalize, prepare_base
 from .render import LaidOut, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
