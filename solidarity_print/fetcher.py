@@ -31,7 +31,6 @@ class FolderFetcher(URLFetcher):
         self.roots = [r.resolve() for r in roots]
         self.shadowed = shadowed.resolve() if shadowed else None
         self.overrides = overrides.resolve() if overrides and overrides.is_dir() else None
-        self.read: set[Path] = set()
         self.refused: list[RefusedURL] = []  # WeasyPrint swallows some failures (SVG <image>): remember them
 
     def fetch(self, url: str, headers=None):
@@ -53,7 +52,6 @@ class FolderFetcher(URLFetcher):
             raise RefusedURL(url, "refused: outside the allowed folders")
         if not path.is_file():
             raise RefusedURL(url, "file not found")
-        self.read.add(path)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
