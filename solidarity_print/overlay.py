@@ -48,6 +48,7 @@ class OverlayFont:
         self.hhea = source["hhea"]
         self.chars = {chr(u) for u in wanted}
         self._char_advance = {chr(u): self.advances[self.gid[self.cmap[u]]] for u in wanted | {32}}
+        self._char_code = {chr(u): f"{self.gid[self.cmap[u]]:04x}" for u in wanted | {32}}
 
     def covers(self, text: str) -> bool:
         """True if every character of `text` is in the subset."""
@@ -116,7 +117,8 @@ class OverlayFont:
 
     def show(self, text: str) -> str:
         """The text as a hex string of glyph ids, for Tj."""
-        return "<" + "".join(f"{g:04x}" for g in self.glyphs(text)) + ">"
+        codes = self._char_code
+        return "<" + "".join(codes[c] for c in text) + ">"
 
 
 @lru_cache(maxsize=8)
