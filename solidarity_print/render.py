@@ -117,12 +117,12 @@ class Renderer:
         fetcher = FolderFetcher(**self._fetcher_args)
         with _watch(template, fetcher):
             document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render(font_config=self.font_config)
-            largest = max((_largest_font_size(page._page_box) for page in document.pages), default=0)
+            pages = [_inspect_page(page._page_box) for page in document.pages]
+            largest = max((size for size, _ in pages), default=0)
             if largest > MAX_FONT_SIZE_PX:
                 raise RenderError(template, f"uses a font size of {largest:g}px; the largest that prints is "
                                             f"{MAX_FONT_SIZE_PX}px")
-        return LaidOut(document, template, len(document.pages),
-                       any(_text_under_reserved(page._page_box) for page in document.pages), fetcher)
+        return LaidOut(document, template, len(document.pages), any(collides for _, collides in pages), fetcher)
 
     def write(self, parts: list[LaidOut], *, created: dt.date) -> bytes:
         """One PDF/UA-1 file of all pages of `parts`, in order; title and language come from the first.
@@ -141,40 +141,33 @@ class Renderer:
                            size=(first.width * 0.75, first.height * 0.75), collides=laid_out.collides)
 
 
-def _largest_font_size(page_box) -> float:
-    largest, stack = 0.0, [page_box]
-    while stack:
-        box = stack.pop()
-        style = getattr(box, "style", None)
-        if style is not None:
-            largest = max(largest, style["font_size"])
-        stack.extend(getattr(box, "children", ()))
-    return largest
-
-
-def _text_under_reserved(page_box) -> bool:
-    """True if any line of text reaches into a box marked data-reserved, or out of the bottom of one.
+def _inspect_page(page_box) -> tuple[float, bool]:
+    """One walk over a laid-out page: its largest font size, and whether any line of text reaches into
+    a box marked data-reserved or out of the bottom of one.
 
     A pinned footer does not push text away, and WeasyPrint silently drops lines that fall off the
     page, so a one-page design has to be checked after layout."""
-    reserved_top, text_bottom, overflow = page_box.height, 0.0, False
-    stack = [(page_box, None)]
+    largest, reserved_top, text_bottom, overflow = 0.0, page_box.height, 0.0, False
+    stack = [(page_box, None, False)]
     while stack:
-        box, reserved = stack.pop()
-        if type(box).__name__ == "MarginBox":
-            continue  # running headers and footers live outside the page area
+        box, reserved, in_margin = stack.pop()
+        style = getattr(box, "style", None)
+        if style is not None:
+            largest = max(largest, style["font_size"])
+        # Running headers and footers live outside the page area: they count for size, not collisions.
+        in_margin = in_margin or type(box).__name__ == "MarginBox"
         element = getattr(box, "element", None)
-        if reserved is None and element is not None and element.get("data-reserved") is not None:
+        if not in_margin and reserved is None and element is not None and element.get("data-reserved") is not None:
             reserved = box
             reserved_top = min(reserved_top, box.position_y)
-        if type(box).__name__ == "LineBox":
+        if not in_margin and type(box).__name__ == "LineBox":
             bottom = box.position_y + box.height
             if reserved is None:
                 text_bottom = max(text_bottom, bottom)
             elif bottom > reserved.position_y + reserved.margin_height() + 0.5:
                 overflow = True
-        stack.extend((child, reserved) for child in getattr(box, "children", ()))
-    return overflow or text_bottom > reserved_top
+        stack.extend((child, reserved, in_margin) for child in getattr(box, "children", ()))
+    return largest, overflow or text_bottom > reserved_top
 
 
 @dataclass(frozen=True)

@@ -132,15 +132,17 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
             if missing:
                 problems.add(where(column), f"cannot be printed with the bundled fonts: {fonts.describe(missing)}")
         key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
-        if key in seen_names:
+        duplicate = key in seen_names
+        if duplicate:
             problems.add(where("name"), f"{name!r} is the same school as row {seen_names[key]}")
-        seen_names.setdefault(key, number)
+        else:
+            seen_names[key] = number
         slug = row.get("slug") or slugify(name)
         if row.get("slug") and not SLUG_RE.match(row["slug"]):
             problems.add(where("slug"), f"{row['slug']!r} must be lower-case letters, digits and hyphens")
         elif not slug:
             problems.add(where("slug"), f"cannot make a file name from {name!r}: give the school a slug")
-        elif slug in seen_slugs and seen_names.get(key) == number:
+        elif slug in seen_slugs and not duplicate:  # a duplicate school is reported once, by name
             problems.add(where("slug"), f"{slug!r} is also the output folder of row {seen_slugs[slug]}")
         seen_slugs.setdefault(slug, number)
         languages = _languages(row.get("languages", ""), campaign, where("languages"), problems)

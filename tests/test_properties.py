@@ -39,7 +39,7 @@ SUPPRESSED = (HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.dat
         HealthCheck.function_scoped_fixture)
 CHEAP = settings(max_examples=150, deadline=None, suppress_health_check=SUPPRESSED)
 MEDIUM = settings(max_examples=100, deadline=None, suppress_health_check=SUPPRESSED)
-BUG = settings(max_examples=15, deadline=None, suppress_health_check=SUPPRESSED)
+REGRESSION = settings(max_examples=15, deadline=None, suppress_health_check=SUPPRESSED)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -418,7 +418,7 @@ def campaign_with(old: str, new: str) -> bytes:
     return DEFAULT_TEXT.replace(old, new).encode("utf-8")
 
 
-@BUG
+@REGRESSION
 @given(depth=st.integers(600, 5000), opener=st.sampled_from(["[", "{a = "]))
 @example(depth=5000, opener="[")
 def test_deeply_nested_toml_is_reported(depth, opener):
@@ -426,7 +426,7 @@ def test_deeply_nested_toml_is_reported(depth, opener):
         campaign_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(digits=st.integers(4301, 6000), key=st.sampled_from(["color", "slug", "date"]))
 @example(digits=4301, key="color")
 def test_huge_integer_is_reported(digits, key):
@@ -441,7 +441,7 @@ def link_campaign(key: str, host: str) -> bytes:
     return campaign_with(old, f"{line} = {toml_basic_string('https://' + host)}")
 
 
-@BUG
+@REGRESSION
 @given(host=st.text(st.sampled_from(list("ab.-:[]")), max_size=12).map(lambda h: h + "["),
        key=st.sampled_from(["resources_url", "organizer_url"]))
 @example(host="[", key="resources_url")
@@ -450,7 +450,7 @@ def test_link_with_bracket_is_reported(host, key):
         campaign_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(host=st.tuples(st.text(st.sampled_from(list("abc.-")), max_size=6), st.sampled_from("\u2100\u2101\u2105\u2106"),
                       st.text(st.sampled_from(list("abc.-")), max_size=6)).map("".join),
        key=st.sampled_from(["resources_url", "organizer_url"]))
@@ -460,7 +460,7 @@ def test_link_with_nfkc_separator_is_reported(host, key):
         campaign_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(start=st.dates(), end=st.dates())
 @example(start=dt.date(9999, 12, 25), end=dt.date(9999, 12, 31))
 def test_any_campaign_window_is_reported(start, end):
@@ -492,7 +492,7 @@ def overlong() -> st.SearchStrategy[str]:
                      st.sampled_from([".pdf", ".png", ""])).map(lambda p: p[0] + "x" * p[1] + p[2])
 
 
-@BUG
+@REGRESSION
 @given(source=with_nul())
 @example(source="a\x00b.pdf")
 def test_excerpt_source_with_nul_is_reported(source):
@@ -500,7 +500,7 @@ def test_excerpt_source_with_nul_is_reported(source):
         campaign_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(source=overlong())
 @example(source="x" * 300 + ".pdf")
 def test_overlong_excerpt_source_is_reported(source):
@@ -508,7 +508,7 @@ def test_overlong_excerpt_source_is_reported(source):
         campaign_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(logo=with_nul())
 @example(logo="a\x00b.png")
 def test_logo_path_with_nul_is_reported(logo):
@@ -516,7 +516,7 @@ def test_logo_path_with_nul_is_reported(logo):
         roster_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(logo=overlong())
 @example(logo="x" * 300 + ".png")
 def test_overlong_logo_path_is_reported(logo):
@@ -524,7 +524,7 @@ def test_overlong_logo_path_is_reported(logo):
         roster_outcome(path)
 
 
-@BUG
+@REGRESSION
 @given(words=st.lists(st.text(st.sampled_from(list(LATIN)), min_size=1, max_size=8), min_size=2, max_size=4),
        delimiter=st.sampled_from([",", ";", "\t"]))
 @example(words=["Escuela", "Benito Juárez"], delimiter=",")
@@ -537,7 +537,7 @@ def test_quoted_school_name_survives(words, delimiter):
     assert [s.name for s in schools] == [name]
 
 
-@BUG
+@REGRESSION
 @given(value=st.one_of(st.integers().map(str), st.sampled_from(["true", "false", "2023-11-06"]),
                       st.text(ANY_CHAR, max_size=20).map(toml_basic_string)))
 @example(value="0")
