@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,18 +67,31 @@ def check_logo(folder: Path, value: str, where: str, problems: ProblemCollector)
     return path
 
 
-@lru_cache(maxsize=256)
-def logo_data_uri(path: Path) -> str:
-    """The logo as a PNG data: URI in 8-bit RGB(A), at most MAX_LOGO_EDGE pixels on a side.
-
-    Whatever the school sent (16-bit, CMYK, palette, a huge photo), the PDF gets one ordinary image,
-    and the rendered page depends on the image's content only, not on a file that may change."""
+def _print_ready(path: Path) -> Image.Image:
+    """The logo in 8-bit RGB(A), at most MAX_LOGO_EDGE pixels on a side, whatever the school sent
+    (16-bit, CMYK, palette, a huge photo)."""
     with Image.open(path) as image:
         image.load()
         if image.mode in ("I;16", "I;16B", "I;16L", "I"):
             image = image.convert("I").point(lambda value: value / 256).convert("L")
         image = image.convert("RGBA" if "A" in image.getbands() or image.info.get("transparency") is not None else "RGB")
-        image.thumbnail((MAX_LOGO_EDGE, MAX_LOGO_EDGE))
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=False)
+    image.thumbnail((MAX_LOGO_EDGE, MAX_LOGO_EDGE))
+    return image
+
+
+@lru_cache(maxsize=256)
+def logo_data_uri(path: Path) -> str:
+    """The logo as a PNG data: URI of its print-ready pixels: the rendered page depends on the
+    image's content only, not on a file that may change."""
+    buffer = io.BytesIO()
+    _print_ready(path).save(buffer, format="PNG", optimize=False)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@lru_cache(maxsize=64)
+def logo_pixels(path: Path) -> tuple[int, int, bytes, bytes | None]:
+    """The logo's print-ready pixels for a PDF image: width, height, deflated RGB and deflated
+    alpha (None when opaque)."""
+    image = _print_ready(path)
+    alpha = zlib.compress(image.getchannel("A").tobytes(), 6) if image.mode == "RGBA" else None
+    return image.width, image.height, zlib.compress(image.convert("RGB").tobytes(), 6), alpha

@@ -1,9 +1,8 @@
-"""Personal text drawn onto already-rendered, tagged pages (pikepdf): real tagged text, or artifacts.
+"""The font and text operators of what is drawn per school onto shared renders: an embedded subset.
 
-WeasyPrint lays out what every school shares once; this module adds what differs per school in a
-few milliseconds, keeping PDF/UA: text a reader needs is marked content with a structure element,
-page furniture is an /Artifact, and the font is an embedded TrueType subset with widths and a
-ToUnicode map."""
+PDF/UA needs drawn text in an embedded font whose glyphs map back to Unicode: the bundled font,
+subset once per build to the characters its schools need, as a Type0 font with widths and a
+ToUnicode map; text is set with its glyph ids."""
 from __future__ import annotations
 
 import io
@@ -14,12 +13,12 @@ from functools import lru_cache
 import pikepdf
 from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont
-from PIL import Image
 
 from .resources import ASSETS
 
 INK = "0.0824 0.0824 0.0824 rg"  # --ink, #151515
 MUTED = "0.29 0.29 0.29 rg"  # --muted, #4A4A4A
+BOLD, REGULAR = "AtkinsonHyperlegibleNext-Bold.ttf", "AtkinsonHyperlegibleNext-Regular.ttf"
 
 
 class OverlayFont:
@@ -49,18 +48,18 @@ class OverlayFont:
         self.chars = {chr(u) for u in wanted}
         self._char_advance = {chr(u): self.advances[self.gid[self.cmap[u]]] for u in wanted | {32}}
         self._char_code = {chr(u): f"{self.gid[self.cmap[u]]:04x}" for u in wanted | {32}}
+        self._drawable = self.chars | {" "}
 
     def covers(self, text: str) -> bool:
         """True if every character of `text` is in the subset."""
-        return all(c in self.chars or c == " " for c in text)
+        return set(text) <= self._drawable
 
     def glyphs(self, text: str) -> list[int]:
         return [self.gid[self.cmap[ord(c)]] for c in text]
 
     def width(self, text: str, size: float) -> float:
         """Advance width of `text` at `size` points."""
-        advance = self._char_advance
-        return sum(advance[c] for c in text) * size / self.upem
+        return sum(map(self._char_advance.__getitem__, text)) * size / self.upem
 
     def wrap(self, text: str, size: float, width: float) -> list[str]:
         """Greedy word wrap into lines no wider than `width`; a word longer than a line stands alone."""
@@ -117,89 +116,13 @@ class OverlayFont:
 
     def show(self, text: str) -> str:
         """The text as a hex string of glyph ids, for Tj."""
-        codes = self._char_code
-        return "<" + "".join(codes[c] for c in text) + ">"
+        return "<" + "".join(map(self._char_code.__getitem__, text)) + ">"
 
 
 @lru_cache(maxsize=8)
 def overlay_font(file: str, characters: str) -> OverlayFont:
     """Subsetting takes tens of milliseconds: once per font and character set per process."""
     return OverlayFont(file, characters)
-
-
-class PageTagger:
-    """Adds marked content to pages of a tagged PDF and the structure elements that own it."""
-
-    def __init__(self, pdf: pikepdf.Pdf):
-        self.pdf = pdf
-        root = pdf.Root.StructTreeRoot
-        self.document = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0]
-        nums = root.ParentTree.Nums
-        self.marked = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        self.streams: dict[int, list[str]] = {}
-        self.insertions: list[tuple] = []  # (page objgen, after how many of its elements, element)
-        self.changed: list[pikepdf.Object] = [self.document, root.ParentTree]  # for an incremental update
-
-    def tagged(self, page_index: int, tag: str, operators: str, *, after: int = 0, **attributes) -> None:
-        """Draw `operators` on a page as content of a new structure element `tag`, placed in reading
-        order after the page's (`after`+1)-th element (or its last); elements given the same place
-        keep the order they were drawn in."""
-        page = self.pdf.pages[page_index]
-        marked = self.marked[int(page.obj.StructParents)]
-        mcid = len(marked)
-        element = self.pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + tag), K=mcid, **attributes))
-        # Set after creation: given to the constructor, indirect objects cost a deep copy.
-        element.P = self.document
-        element.Pg = page.obj
-        marked.append(element)
-        self.changed.append(element)
-        self.insertions.append((page.obj.objgen, after, element))
-        self.streams.setdefault(page_index, []).append(f"/{tag} <</MCID {mcid}>> BDC\n{operators}\nEMC\n")
-
-    def artifact(self, page_index: int, operators: str) -> None:
-        """Draw page furniture (a running footer) that screen readers skip."""
-        self.streams.setdefault(page_index, []).append(
-            f"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n{operators}\nEMC\n")
-
-    def _insert_elements(self) -> None:
-        """Put the new structure elements into the document's reading order, in one pass."""
-        kids = list(self.document.K)
-        pages = [kid.Pg.objgen if "/Pg" in kid else None for kid in kids]
-        result, counts = [], {}
-        pending = list(self.insertions)
-        for index, kid in enumerate(kids):
-            result.append(kid)
-            seen = counts[pages[index]] = counts.get(pages[index], 0) + 1
-            last_of_page = index + 1 == len(kids) or pages[index + 1] != pages[index]
-            for item in list(pending):
-                objgen, after, element = item
-                if objgen == pages[index] and (seen == after + 1 or (last_of_page and seen < after + 1)):
-                    result.append(element)
-                    pending.remove(item)
-        result += [element for _, _, element in pending]
-        self.document.K = pikepdf.Array(result)
-
-    def finish(self, resources: dict[str, pikepdf.Object]) -> None:
-        """Write the collected drawing onto each page, isolated from the page's own graphics state."""
-        self._insert_elements()
-        save_state = self.pdf.make_indirect(pikepdf.Stream(self.pdf, b"q\n"))  # one object shared by every page
-        self.changed.append(save_state)
-        for index, parts in self.streams.items():
-            page = self.pdf.pages[index]
-            drawing = _stream(self.pdf, ("Q\n" + "".join(parts)).encode("latin-1"))
-            page.contents_add(save_state, prepend=True)
-            page.contents_add(drawing)
-            self.changed += [page.obj, drawing]
-            if page.obj.Resources.is_indirect:
-                self.changed.append(page.obj.Resources)
-            for name, obj in resources.items():
-                kind = "/Font" if name.startswith("/SPF") else "/XObject"
-                if kind not in page.Resources:
-                    page.Resources[kind] = pikepdf.Dictionary()
-                page.Resources[kind][name] = obj
-                if page.Resources[kind].is_indirect:  # shared between pages: rewritten once
-                    self.changed.append(page.Resources[kind])
 
 
 def text_ops(font_name: str, font: OverlayFont, lines: list[str], size: float, x: float, top: float,
@@ -212,27 +135,6 @@ def text_ops(font_name: str, font: OverlayFont, lines: list[str], size: float, x
         baseline -= leading
     ops.append("ET")
     return "\n".join(ops)
-
-
-def image_xobject(pdf: pikepdf.Pdf, png_data_uri: str) -> pikepdf.Object:
-    """An image XObject (with a soft mask for transparency) from a PNG data: URI."""
-    import base64
-    raw = base64.b64decode(png_data_uri.split(",", 1)[1])
-    with Image.open(io.BytesIO(raw)) as image:
-        image = image.convert("RGBA") if image.mode != "RGB" else image
-        width, height = image.size
-        rgb = image.convert("RGB").tobytes()
-        xobject = _stream(pdf, rgb, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
-                          ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
-        if image.mode == "RGBA":
-            alpha = image.getchannel("A").tobytes()
-            xobject.SMask = _stream(pdf, alpha, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
-                                    Height=height, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
-    return xobject
-
-
-def _stream(pdf: pikepdf.Pdf, data: bytes, **entries) -> pikepdf.Object:
-    return _raw_stream(pdf, zlib.compress(data, 6), **entries)
 
 
 def _raw_stream(pdf: pikepdf.Pdf, compressed: bytes, **entries) -> pikepdf.Object:

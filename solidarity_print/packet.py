@@ -8,7 +8,8 @@ from .errors import RenderError
 from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
-from .personalize import PLACEHOLDER, guide_pages, personalize, prepare_base
+from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template
+from .personalize import drawn_pages, guide_pages, personalize
 from .render import LaidOut, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
@@ -60,7 +61,7 @@ class PacketMaker:
         self.campaign = maker.campaign
         self.options = options
         self._page_counts: dict[tuple, int] = {}
-        self._bases: dict[tuple, Packet] = {}
+        self._bases: dict[tuple, tuple[Packet, PacketTemplate | None]] = {}
 
     def make(self, school: School, lang: str) -> Packet:
         """The packet of `school` in `lang`: personalised onto a shared render when its text allows,
@@ -70,10 +71,12 @@ class PacketMaker:
             if variant not in self._bases:
                 base = self._render(replace(school, name=PLACEHOLDER, club="", contact_name="", contact_email="",
                                             meeting="", logo=None), lang, overlay=True)
-                self._bases[variant] = replace(base, data=prepare_base(base.data, self.options.overlay_chars))
-            packet = personalize(self._bases[variant], school, self.campaign.strings[lang], self.options.overlay_chars)
-            if packet is not None:
-                return packet
+                self._bases[variant] = base, prepare_template(base.data, drawn_pages(base), self.options.overlay_chars)
+            base, template = self._bases[variant]
+            if template is not None:
+                packet = personalize(base, template, school, self.campaign.strings[lang], self.options.overlay_chars)
+                if packet is not None:
+                    return packet
         return self._render(school, lang)
 
     def _render(self, school: School, lang: str, overlay: bool = False) -> Packet:

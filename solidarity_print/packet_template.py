@@ -1,0 +1,193 @@
+"""A shared render made ready to personalise as bytes: fonts, overlay streams and structure in place.
+
+pikepdf runs here once per variant (language, paper, audience). It wires into the shared render
+everything every school's drawing needs — the overlay fonts, one empty overlay stream per page that
+gets per-school text, a placeholder logo image — and records, as serialised bytes, the few objects a
+school's update rewrites (the Document structure element, the parent tree, /Info, the XMP). Each
+school's packet is then that file plus an incremental update assembled from bytes, with no PDF
+library in the loop."""
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass
+
+import pikepdf
+
+from .overlay import BOLD, REGULAR, overlay_font
+from .pdf_update import Trailer, append_update, pdf_text
+
+PLACEHOLDER = "SOLIDARITY-PRINT-SCHOOL-NAME"
+
+
+@dataclass(frozen=True)
+class PacketTemplate:
+    """The prepared shared render and the serialised objects a school's update rewrites."""
+
+    data: bytes
+    trailer: Trailer
+    page_numbers: tuple[int, ...]  # object number of each page
+    page_widths: tuple[float, ...]
+    overlays: dict[int, int]  # page index -> object number of its overlay stream
+    logo: int  # object number of the cover's logo image (a 1x1 placeholder until a school has one)
+    document: int  # object number of the Document structure element
+    document_entries: bytes  # its dictionary entries but /K
+    kids: tuple[bytes, ...]  # its /K items, serialised
+    kid_pages: tuple[int | None, ...]  # the page index of each kid
+    parent_tree: int
+    parent_tree_entries: bytes  # its dictionary entries but /Nums
+    nums: tuple[tuple[int, bytes], ...]  # /Nums pairs, values serialised
+    marked: dict[int, tuple[int, tuple[bytes, ...]]]  # drawn page -> (its /Nums position, its MCID array's items)
+    info_entries: bytes  # /Info but /Title
+    metadata: int
+    metadata_entries: bytes  # the XMP stream's dictionary entries but /Length and /Filter
+    metadata_parts: tuple[bytes, ...]  # the XMP split where the school's name goes
+
+    def placement(self, page: int, after: int) -> int:
+        """Where in the Document's kids a new element for `page` goes: after the page's (`after`+1)-th
+        element, or its last, or at the end for a page without any."""
+        seen, last = 0, None
+        for index, kid_page in enumerate(self.kid_pages):
+            if kid_page == page:
+                seen += 1
+                last = index + 1
+                if seen == after + 1:
+                    return last
+        return last if last is not None else len(self.kids)
+
+
+def prepare_template(data: bytes, drawn_pages: set[int], characters: str) -> PacketTemplate | None:
+    """The template of a shared render (`data`) whose `drawn_pages` get per-school text; None if its
+    structure is not the flat one WeasyPrint writes (those schools are then rendered whole)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fonts = {"/SPFB": overlay_font(BOLD, characters).embed(pdf), "/SPFR": overlay_font(REGULAR, characters).embed(pdf)}
+        logo = pdf.make_indirect(pikepdf.Stream(pdf, b"\xff\xff\xff", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                                Width=1, Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8))
+        save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))  # one object shared by every drawn page
+        for index in sorted(drawn_pages):
+            page = pdf.pages[index]
+            # The overlay restores the page's graphics state first; until a school fills it, it only does that.
+            page.contents_add(save_state, prepend=True)
+            page.contents_add(pdf.make_indirect(pikepdf.Stream(pdf, b"Q\n")))
+            for kind, entries in (("/Font", fonts), ("/XObject", {"/SPLogo": logo} if index == 0 else {})):
+                if entries and kind not in page.Resources:
+                    page.Resources[kind] = pikepdf.Dictionary()
+                for name, obj in entries.items():
+                    page.Resources[kind][name] = obj
+        buffer = io.BytesIO()
+        pdf.save(buffer, deterministic_id=True, fix_metadata_version=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    prepared = buffer.getvalue()
+    with pikepdf.open(io.BytesIO(prepared)) as pdf:
+        return _read_template(pdf, prepared, drawn_pages)
+
+
+def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int]) -> PacketTemplate | None:
+    root = pdf.Root.StructTreeRoot
+    document = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0] if len(root.K) == 1 else None
+    tree = root.ParentTree
+    if document is None or not document.is_indirect or "/Nums" not in tree or not tree.is_indirect \
+            or not isinstance(document.K, pikepdf.Array):
+        return None
+    pages = [page.obj.objgen for page in pdf.pages]
+    kid_pages = tuple(pages.index(kid.Pg.objgen) if isinstance(kid, pikepdf.Dictionary) and "/Pg" in kid else None
+                      for kid in document.K)
+    nums = [(int(tree.Nums[i]), tree.Nums[i + 1]) for i in range(0, len(tree.Nums), 2)]
+    positions = {key: position for position, (key, _) in enumerate(nums)}
+    marked = {}
+    for index in drawn_pages:
+        key = int(pdf.pages[index].obj.get("/StructParents", -1))
+        if key not in positions or not isinstance(nums[positions[key]][1], pikepdf.Array):
+            return None
+        marked[index] = (positions[key], tuple(item.unparse() for item in nums[positions[key]][1]))
+    info, metadata = pdf.trailer.Info, pdf.Root.Metadata
+    xmp = metadata.read_bytes()
+    if not info.is_indirect or PLACEHOLDER not in str(info.get("/Title", "")) or PLACEHOLDER.encode() not in xmp:
+        return None
+    startxref = int(prepared[prepared.rindex(b"startxref") + 9:].split()[0])
+    return PacketTemplate(
+        data=prepared,
+        trailer=Trailer(startxref=startxref, size=int(pdf.trailer.Size), root=pdf.Root.objgen[0], info=info.objgen[0],
+                        first_id=bytes(pdf.trailer.ID[0])),
+        page_numbers=tuple(number for number, _ in pages),
+        page_widths=tuple(float(page.mediabox[2]) for page in pdf.pages),
+        overlays={index: pdf.pages[index].obj.Contents[-1].objgen[0] for index in drawn_pages},
+        logo=pdf.pages[0].Resources.XObject.SPLogo.objgen[0],
+        document=document.objgen[0], document_entries=_entries(document, skip=("/K",)),
+        kids=tuple(kid.unparse() for kid in document.K), kid_pages=kid_pages,
+        parent_tree=tree.objgen[0], parent_tree_entries=_entries(tree, skip=("/Nums",)),
+        nums=tuple((key, value.unparse()) for key, value in nums), marked=marked,
+        info_entries=_entries(info, skip=("/Title",)),
+        metadata=metadata.objgen[0], metadata_entries=_entries(metadata.stream_dict, skip=("/Length", "/Filter", "/DecodeParms")),
+        metadata_parts=tuple(xmp.split(PLACEHOLDER.encode())))
+
+
+def _entries(dictionary: pikepdf.Dictionary, skip: tuple[str, ...]) -> bytes:
+    """A dictionary's entries, serialised (indirect values as references), without the `skip` keys."""
+    return b" ".join(key.encode() + b" " + value.unparse() for key, value in dictionary.items() if key not in skip)
+
+
+class Drawing:
+    """What one school adds to a template: content per drawn page and the structure elements owning it."""
+
+    def __init__(self, template: PacketTemplate):
+        self.template = template
+        self.parts: dict[int, list[str]] = {}
+        self.elements: list[tuple[int, int, str, int, bytes]] = []  # page, after, tag, MCID, more entries
+        self._next_mcid = {page: len(items) for page, (_, items) in template.marked.items()}
+
+    def tagged(self, page: int, tag: str, operators: str, *, after: int = 0, entries: bytes = b"") -> None:
+        """Draw `operators` as the content of a new structure element `tag`, placed in reading order
+        after the page's (`after`+1)-th element (or its last); elements given the same place keep
+        the order they were drawn in."""
+        mcid = self._next_mcid[page]
+        self._next_mcid[page] += 1
+        self.elements.append((page, after, tag, mcid, entries))
+        self.parts.setdefault(page, []).append(f"/{tag} <</MCID {mcid}>> BDC\n{operators}\nEMC\n")
+
+    def artifact(self, page: int, operators: str) -> None:
+        """Draw page furniture (a running footer) that screen readers skip."""
+        self.parts.setdefault(page, []).append(f"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n{operators}\nEMC\n")
+
+
+def fill(template: PacketTemplate, drawing: Drawing, title: str, name: str,
+         logo: tuple[int, int, bytes, bytes | None] | None = None) -> bytes:
+    """The packet: the template plus an update with the drawing, its structure elements, the title
+    and, if given, the logo (width, height, compressed RGB, compressed alpha or None)."""
+    t = template
+    objects: dict[int, bytes] = {}
+    streams = {t.overlays[page]: (b"/Filter /FlateDecode", zlib.compress(("Q\n" + "".join(parts)).encode("latin-1"), 6))
+               for page, parts in drawing.parts.items()}
+    number = t.trailer.size
+    inserted: dict[int, list[bytes]] = {}
+    added: dict[int, list[bytes]] = {}
+    for page, after, tag, mcid, entries in drawing.elements:
+        objects[number] = (b"<< /Type /StructElem /S /%s /P %d 0 R /Pg %d 0 R /K %d %s>>"
+                           % (tag.encode("ascii"), t.document, t.page_numbers[page], mcid, entries + b" " if entries else b""))
+        inserted.setdefault(t.placement(page, after), []).append(b"%d 0 R" % number)
+        added.setdefault(page, []).append(b"%d 0 R" % number)
+        number += 1
+    kids = []
+    for index in range(len(t.kids) + 1):
+        kids += inserted.get(index, [])
+        if index < len(t.kids):
+            kids.append(t.kids[index])
+    objects[t.document] = b"<< %s /K [%s] >>" % (t.document_entries, b" ".join(kids))
+    nums = list(t.nums)
+    for page, (position, items) in t.marked.items():
+        if page in added:
+            nums[position] = (nums[position][0], b"[%s]" % b" ".join(items + tuple(added[page])))
+    objects[t.parent_tree] = b"<< %s /Nums [%s] >>" % (
+        t.parent_tree_entries, b" ".join(b"%d %s" % (key, value) for key, value in nums))
+    objects[t.trailer.info] = b"<< %s /Title %s >>" % (t.info_entries, pdf_text(title))
+    escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
+    streams[t.metadata] = (t.metadata_entries, escaped.join(t.metadata_parts))
+    if logo:
+        width, height, rgb, alpha = logo
+        image = b"/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)
+        mask = b""
+        if alpha is not None:
+            streams[number] = (image + b" /ColorSpace /DeviceGray", alpha)
+            mask, number = b" /SMask %d 0 R" % number, number + 1
+        streams[t.logo] = (image + b" /ColorSpace /DeviceRGB" + mask, rgb)
+    return append_update(t.data, t.trailer, objects, streams)
