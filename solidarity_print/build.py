@@ -112,7 +112,18 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
                                                                   paper=options.paper, handout=school.paper, school=school)]
             if "packets" in options.only:
                 work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
-    return work
+    return _variants_first(work)
+
+
+def _variants_first(work: list[Work]) -> list[Work]:
+    """The work with one packet of each variant (language, paper, audiences) at the front: the first
+    workers each make a different shared render instead of all waiting for the same one."""
+    first: dict[tuple, Work] = {}
+    for item in work:
+        if item.school is not None and item.job is None:
+            first.setdefault((item.lang, item.school.paper, item.school.audiences()), item)
+    leaders = set(map(id, first.values()))
+    return [*first.values(), *(item for item in work if id(item) not in leaders)]
 
 
 def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:

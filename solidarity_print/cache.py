@@ -1,11 +1,13 @@
 """A content-addressed cache of finished files that survives between builds (and killed builds)."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import pickle
-from dataclasses import asdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -29,27 +31,66 @@ class Cache:
         self.folder = folder
 
     def get(self, key: str) -> tuple[bytes, ManifestEntry] | None:
-        """The stored file and entry for `key`, or None (a damaged entry counts as missing)."""
+        """The stored file and entry for `key`, or None."""
+        record = self.get_record(key)
+        if record is None:
+            return None
+        details, data = record
+        try:
+            return data, ManifestEntry(**details)
+        except TypeError:
+            return None
+
+    def put(self, key: str, data: bytes, entry: ManifestEntry) -> None:
+        """Store a finished file with its manifest entry."""
+        self.put_record(key, dict(vars(entry)), data)
+
+    def get_record(self, key: str) -> tuple[dict, bytes] | None:
+        """The details and bytes stored under `key`, or None (a damaged record counts as missing)."""
         try:
             stored = self._path(key).read_bytes()
             header, data = stored.split(b"\n", 1)
-            entry = ManifestEntry(**json.loads(header))
-        except (OSError, ValueError, TypeError):
+            details = json.loads(header)
+        except (OSError, ValueError):
             return None
-        return (data, entry) if hashlib.sha256(data).hexdigest() == entry.sha256 else None
+        if not isinstance(details, dict) or hashlib.sha256(data).hexdigest() != details.get("sha256"):
+            return None
+        return details, data
 
-    def put(self, key: str, data: bytes, entry: ManifestEntry) -> None:
-        """Store a finished file (one line of JSON for its entry, then the PDF); failures to write
-        the cache never fail a build."""
-        header = json.dumps(asdict(entry), ensure_ascii=False).encode("utf-8")
+    def put_record(self, key: str, details: dict, data: bytes) -> None:
+        """Store `data` with its details (one line of JSON, with the data's SHA-256, then the bytes);
+        failures to write the cache never fail a build."""
+        header = json.dumps(dict(details, sha256=hashlib.sha256(data).hexdigest()), ensure_ascii=False).encode("utf-8")
         try:
-            # No fsync: a torn entry fails its checksum and is rendered again.
+            # No fsync: a torn record fails its checksum and is made again.
             write_atomic(self._path(key), header + b"\n" + data, durable=False)
         except Exception:  # noqa: BLE001 - a full disk or read-only cache only costs speed
             pass
 
+    @contextmanager
+    def locked(self, key: str) -> Iterator[None]:
+        """Hold `key` against other processes (on this machine or a shared file system), so that one
+        makes what every other one waits for and then reads; without a lock it only costs time."""
+        try:
+            self._path(key).parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self._path(key).with_suffix(".lock"), "a+b")
+        except OSError:
+            yield
+            return
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except OSError:
+                pass
+            yield  # closing the file releases the lock
+
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
+
+
+def shared_key(fingerprint: str, *parts: object) -> str:
+    """The key of something a build shares between schools (a render every school's packet starts from)."""
+    return hashlib.sha256("|".join([fingerprint, "shared", *map(str, parts)]).encode()).hexdigest()
 
 
 def inputs_fingerprint(campaign, options) -> str:

@@ -36,9 +36,14 @@ def font_class(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    return frozenset().union(*(_cmap(file) for _, file in FAMILIES))
+
+
 def missing_characters(text: str) -> list[str]:
     """The characters of `text` that no bundled font can draw, each once, in order."""
-    covered = frozenset().union(*(_cmap(file) for _, file in FAMILIES))
+    covered = _covered()
     found = []
     for char in unicodedata.normalize("NFC", text):
         if _drawn(char) and ord(char) not in covered and char not in found:

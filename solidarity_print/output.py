@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
@@ -33,8 +33,8 @@ class ManifestEntry:
 
     def as_json(self) -> dict:
         """The manifest's JSON object for this file."""
-        data = asdict(self)
-        data.update(data.pop("extra"))
+        data = {key: value for key, value in vars(self).items() if key != "extra"}
+        data.update(self.extra)
         return data
 
 
@@ -83,10 +83,10 @@ def sha256(data: bytes) -> str:
 
 
 def write_manifest(out: Path, entries: list[ManifestEntry]) -> Path:
-    """Write OUT/manifest.json listing every file of the build, sorted by path."""
-    files = [e.as_json() for e in sorted(entries, key=lambda e: e.path)]
+    """Write OUT/manifest.json listing every file of the build, sorted by path, one file per line."""
+    files = [json.dumps(e.as_json(), ensure_ascii=False) for e in sorted(entries, key=lambda e: e.path)]
     path = out / MANIFEST
-    write_atomic(path, (json.dumps({"files": files}, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(path, ('{"files": [\n' + ",\n".join(files) + "\n]}\n").encode("utf-8"))
     return path
 
 
@@ -113,18 +113,25 @@ class Staging:
         return self
 
     def add(self, relative: str, data: bytes) -> None:
-        """Stage one finished file."""
-        write_atomic(safe_join(self.folder, relative), data, durable=False)  # synced once, in commit
+        """Stage one finished file (flat in the staging folder: one folder per school is made once, at commit)."""
+        staged = self.folder / f"{len(self.paths)}-{PurePosixPath(relative).name}"
+        try:
+            staged.write_bytes(data)  # synced once, in commit
+        except OSError as exc:
+            raise OutputError(f"cannot write to {self.folder}: {exc.strerror or exc}") from None
         self.paths.append(relative)
 
     def commit(self) -> None:
         """Move every staged file to its final path, after one sync that puts them all on disk."""
         os.sync()
-        for relative in self.paths:
+        folders: set[Path] = set()
+        for index, relative in enumerate(self.paths):
             target = safe_join(self.out, relative)
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(safe_join(self.folder, relative), target)
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                os.replace(self.folder / f"{index}-{target.name}", target)
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
         self.committed = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .cache import Cache, shared_key
 from .documents import DocumentMaker
 from .errors import RenderError
 from .model import School
@@ -10,7 +11,7 @@ from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template
 from .personalize import drawn_pages, guide_pages, personalize
-from .render import LaidOut, slots_of
+from .render import LaidOut, Slot, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
 FOOTER_PAPERS = ("letter", "a4")
@@ -52,12 +53,29 @@ class Packet:
     footer_pages: list[int] = field(default_factory=list)  # 0-based pages that carry the running footer
     footer_space: dict = field(default_factory=dict)  # page -> height of its bottom margin, in points
 
+    def details(self) -> dict:
+        """Everything but the bytes, as JSON can keep it (for the cache)."""
+        return dict(pages=self.pages, title=self.title, pieces=[vars(p) for p in self.pieces],
+                    untagged_pages=self.untagged_pages, slots=[vars(s) for s in self.slots],
+                    footer_pages=self.footer_pages, footer_space=[[k, v] for k, v in self.footer_space.items()])
+
+    @classmethod
+    def from_details(cls, details: dict, data: bytes) -> "Packet":
+        """The packet `details` describe, with its bytes."""
+        return cls(data=data, pages=details["pages"], title=details["title"],
+                   pieces=[PieceRange(**p) for p in details["pieces"]], untagged_pages=details["untagged_pages"],
+                   slots=[Slot(**s) for s in details["slots"]], footer_pages=details["footer_pages"],
+                   footer_space={k: v for k, v in details["footer_space"]})
+
 
 class PacketMaker:
     """Builds packets for the schools of one campaign, reusing one renderer and theme."""
 
-    def __init__(self, maker: DocumentMaker, options: PacketOptions = PacketOptions()):
+    def __init__(self, maker: DocumentMaker, options: PacketOptions = PacketOptions(), cache: Cache | None = None,
+                 fingerprint: str = ""):
+        """`cache` (with the build's input `fingerprint`) keeps shared renders for other workers and builds."""
         self.maker = maker
+        self.cache, self.fingerprint = cache, fingerprint
         self.campaign = maker.campaign
         self.options = options
         self._page_counts: dict[tuple, int] = {}
@@ -69,8 +87,7 @@ class PacketMaker:
         if self.options.fast:
             variant = (lang, school.paper, school.audiences())
             if variant not in self._bases:
-                base = self._render(replace(school, name=PLACEHOLDER, club="", contact_name="", contact_email="",
-                                            meeting="", logo=None), lang, overlay=True)
+                base = self._shared_render(school, lang)
                 self._bases[variant] = base, prepare_template(base.data, drawn_pages(base), self.options.overlay_chars)
             base, template = self._bases[variant]
             if template is not None:
@@ -78,6 +95,22 @@ class PacketMaker:
                 if packet is not None:
                     return packet
         return self._render(school, lang)
+
+    def _shared_render(self, school: School, lang: str) -> Packet:
+        """The render every school of `school`'s variant starts from: from the cache when another
+        worker or an earlier build made it (one makes it while the others wait), else made here."""
+        # Nothing of this school may show in what every school of the variant shares.
+        anonymous = replace(school, row=0, name=PLACEHOLDER, slug="shared", club="", contact_name="", contact_email="",
+                            meeting="", logo=None, logo_alt="", grade_band="")
+        if self.cache is None:
+            return self._render(anonymous, lang, overlay=True)
+        key = shared_key(self.fingerprint, lang, school.paper, school.audiences())
+        with self.cache.locked(key):
+            if record := self.cache.get_record(key):
+                return Packet.from_details(*record)
+            base = self._render(anonymous, lang, overlay=True)
+            self.cache.put_record(key, base.details(), base.data)
+        return base
 
     def _render(self, school: School, lang: str, overlay: bool = False) -> Packet:
         """Every page of the packet through WeasyPrint; with `overlay`, a shared render with reserved

@@ -72,17 +72,15 @@ _limited = False
 
 
 def render_work(setup: WorkerSetup, item: Work) -> Outcome:
-    """Render one item inside a worker, within the setup's limits. One renderer lives per process."""
+    """Render one item inside a worker, within the setup's limits, and keep it in the cache. One
+    renderer lives per process."""
     cache = Cache(setup.cache) if setup.cache else None
-    key = item_key(setup.key, item.path, item.school or (item.job.context.get("school") if item.job else None))
-    if cache and (hit := cache.get(key)):
-        return Outcome(hit[0], hit[1], cached=True)
     if setup.isolate:
         _apply_memory_limit(setup.limits)
     if setup.key not in _makers:
         _makers.clear()
         maker = DocumentMaker(setup.campaign, setup.extra_folders)
-        _makers[setup.key] = (maker, PacketMaker(maker, setup.packets))
+        _makers[setup.key] = (maker, PacketMaker(maker, setup.packets, cache, setup.key))
     maker, packets = _makers[setup.key]
     # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
     global _deadline_passed_at
@@ -100,7 +98,7 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
         if cache:
-            cache.put(key, data, entry)
+            cache.put(_key(setup, item), data, entry)
         return Outcome(data, entry)
     except _OutOfTime:
         return Outcome(None, None, too_slow)
@@ -131,9 +129,28 @@ def _render_installed(item: Work) -> Outcome:
     return render_work(_setup, item)
 
 
+def _key(setup: WorkerSetup, item: Work) -> str:
+    return item_key(setup.key, item.path, item.school or (item.job.context.get("school") if item.job else None))
+
+
 def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None,
             executor: Executor | None = None) -> Iterator[tuple[Work, Outcome]]:
-    """Yield (item, outcome) as items finish, on `executor` or on a new pool of `workers` processes."""
+    """Yield (item, outcome) for every item: first those the cache has (read here, without starting a
+    worker), then the others as they finish on `executor` or on a new pool of `workers` processes."""
+    cache = Cache(setup.cache) if setup.cache else None
+    missing = []
+    for item in items:
+        hit = cache.get(_key(setup, item)) if cache else None
+        if hit:
+            yield item, Outcome(hit[0], hit[1], cached=True)
+        else:
+            missing.append(item)
+    if missing:
+        yield from _run_missing(setup, missing, workers, executor)
+
+
+def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None,
+                 executor: Executor | None) -> Iterator[tuple[Work, Outcome]]:
     own = executor is None
     if own:
         context = multiprocessing.get_context("forkserver")
