@@ -14,6 +14,7 @@ import argparse
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -79,16 +80,35 @@ def from_scratch_packet(roster: Path) -> tuple[float, int]:
     return statistics.median(runs), len(packet.data)
 
 
+def validate(out: Path, packets: list, count: int) -> str:
+    """PDF/UA-1 (page-validation) and `qpdf --check` on `count` packets picked at random."""
+    import page as page_validation
+
+    sample = random.Random(7).sample(packets, min(count, len(packets)))
+    failed = []
+    for entry in sample:
+        path = out / entry.path
+        ua = page_validation.validate_pdf(str(path), profile="ua1").is_compliant
+        qpdf = subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+        if not (ua and qpdf):
+            failed.append(entry.path)
+    return f"{len(sample) - len(failed)} of {len(sample)} sampled packets pass UA-1 and qpdf --check" + (
+        f"; failed: {', '.join(failed)}" if failed else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--check", type=int, default=10, help="packets to validate (PDF/UA-1, qpdf --check), at random")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="district-") as tmp:
         folder = Path(tmp)
         roster = make_roster(folder, args.schools)
         scratch, scratch_bytes = from_scratch_packet(roster)
         leaders = one_per_variant(roster)
+        # Untimed: starts the worker server and loads what every later build finds loaded.
+        timed_build(roster, folder / "warm-up", folder / "cache-warm-up", args.workers, leaders)
         one, _ = timed_build(roster, folder / "one", folder / "cache-one", args.workers, leaders)
         whole, result = timed_build(roster, folder / "all", folder / "cache", args.workers)
         warm, again = timed_build(roster, folder / "again", folder / "cache", args.workers)
@@ -112,6 +132,10 @@ def main() -> None:
               f"{again.cached}/{len(again.entries)} ({100 * again.cached / len(again.entries):.0f}%)")
         print(f"one school edited            {edited:.1f} s, cache hits {after_edit.cached}/{len(after_edit.entries)}")
         print(f"variants (shared renders)    {len(leaders)}; their build {one:.1f} s")
+        whole_renders = [e for e in packets if not e.extra.get("shared_render")]
+        print(f"rendered whole               {len(whole_renders)} of {len(packets)} packets"
+              + "".join(f"\n  {e.extra['school_name']}" for e in whole_renders[:5]))
+        print(f"validated                    {validate(folder / 'all', packets, args.check)}")
     sys.stdout.flush()
 
 

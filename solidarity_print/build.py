@@ -7,6 +7,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import fonts
 from .cache import inputs_fingerprint
 from .config import load_campaign
 from .errors import InputError, Problem, RenderError
@@ -70,7 +71,8 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
         safe_join(out, item.path)
     # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
     # that changing one school does not invalidate every other school's packet.
-    packets = replace(options.packets, overlay_chars=_overlay_characters(campaign, schools))
+    main, fallback = _overlay_characters(campaign, schools)
+    packets = replace(options.packets, overlay_chars=main, overlay_fallback_chars=fallback)
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
@@ -88,11 +90,15 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     return BuildResult(out, entries, write_manifest(out, entries), warnings, cached, time.monotonic() - started)
 
 
-def _overlay_characters(campaign: Campaign, schools: list[School]) -> str:
-    """Every character drawn onto shared renders for these schools, in a stable order."""
-    words = [s.name + s.club + s.contact_name + s.contact_email + s.meeting for s in schools]
-    words += [campaign.strings[lang][key] for lang in campaign.strings for key in ("footer", "contact", "meeting")]
-    return "".join(sorted(set("".join(words) + "0123456789 ·—")))
+def _overlay_characters(campaign: Campaign, schools: list[School]) -> tuple[str, str]:
+    """Every character drawn onto shared renders for these schools, in a stable order; and those of
+    the schools with a text the theme's font cannot draw (drawn in Noto Sans), or ''."""
+    labels = [campaign.strings[lang][key] for lang in campaign.strings for key in ("footer", "contact", "meeting")]
+    labels.append("0123456789 ·—")
+    texts = [s.name + s.club + s.contact_name + s.contact_email + s.meeting for s in schools]
+    main = fonts.characters_of(labels + texts)
+    others = [text for text in texts if fonts.font_class(text) not in ("", None)]
+    return main, fonts.characters_of(labels + others) if others else ""
 
 
 def _output_options(options: BuildOptions) -> tuple:

@@ -51,6 +51,11 @@ def missing_characters(text: str) -> list[str]:
     return found
 
 
+def characters_of(texts: list[str]) -> str:
+    """Every character of `texts`, each once, sorted: the same set always gives the same font subset."""
+    return "".join(sorted(set("".join(texts))))
+
+
 def describe(chars: list[str]) -> str:
     """'"한" (U+D55C HANGUL SYLLABLE HAN), …' for a message."""
     return ", ".join(f'"{c}" (U+{ord(c):04X} {unicodedata.name(c, "unnamed")})' for c in chars[:8]) + (

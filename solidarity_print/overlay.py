@@ -19,12 +19,15 @@ from .resources import ASSETS
 INK = "0.0824 0.0824 0.0824 rg"  # --ink, #151515
 MUTED = "0.29 0.29 0.29 rg"  # --muted, #4A4A4A
 BOLD, REGULAR = "AtkinsonHyperlegibleNext-Bold.ttf", "AtkinsonHyperlegibleNext-Regular.ttf"
+NOTO_BOLD, NOTO_REGULAR = "NotoSans-Bold.ttf", "NotoSans-Regular.ttf"
+RESOURCE_NAMES = {BOLD: "/SPFB", REGULAR: "/SPFR", NOTO_BOLD: "/SPNB", NOTO_REGULAR: "/SPNR"}
 
 
 class OverlayFont:
     """One bundled font, subset once to the characters a build needs (glyph ids kept)."""
 
     def __init__(self, file: str, characters: str):
+        self.resource = RESOURCE_NAMES[file]  # its name in a page's /Font resources
         source = TTFont(ASSETS / "fonts" / file)
         self.cmap = source.getBestCmap()
         self.upem = source["head"].unitsPerEm
@@ -125,10 +128,30 @@ def overlay_font(file: str, characters: str) -> OverlayFont:
     return OverlayFont(file, characters)
 
 
-def text_ops(font_name: str, font: OverlayFont, lines: list[str], size: float, x: float, top: float,
+class Typefaces:
+    """The fonts drawn onto shared renders: the theme's face, and Noto Sans for a text the theme's
+    face cannot draw whole (the templates' `font_class` makes the same choice)."""
+
+    def __init__(self, characters: str, fallback_characters: str = ""):
+        self.faces = [(overlay_font(BOLD, characters), overlay_font(REGULAR, characters))]
+        if fallback_characters:
+            self.faces.append((overlay_font(NOTO_BOLD, fallback_characters), overlay_font(NOTO_REGULAR, fallback_characters)))
+
+    def pick(self, text: str, bold: bool = False) -> OverlayFont | None:
+        """The first face that draws all of `text`, in bold or regular; None if none does."""
+        for pair in self.faces:
+            if pair[0 if bold else 1].covers(text):
+                return pair[0 if bold else 1]
+        return None
+
+    def fonts(self) -> list[OverlayFont]:
+        return [font for pair in self.faces for font in pair]
+
+
+def text_ops(font: OverlayFont, lines: list[str], size: float, x: float, top: float,
              leading: float, color: str = INK) -> str:
     """BT…ET drawing `lines` left-aligned from `top` (the first line's top) downwards."""
-    ops = [f"{color}", "BT", f"{font_name} {size:.2f} Tf"]
+    ops = [f"{color}", "BT", f"{font.resource} {size:.2f} Tf"]
     baseline = top - size * 0.98
     for line in lines:
         ops.append(f"1 0 0 1 {x:.2f} {baseline:.2f} Tm {font.show(line)} Tj")

@@ -9,6 +9,7 @@ from .errors import RenderError
 from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
+from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template
 from .personalize import drawn_pages, guide_pages, personalize
 from .render import LaidOut, Slot, slots_of
@@ -28,6 +29,7 @@ class PacketOptions:
     posters: str = "own"  # "own": tabloid pages inside the packet; "fit": posters drawn on the packet's paper
     fast: bool = True  # render what schools share once and draw each school's text onto it
     overlay_chars: str = ""  # every character the roster's schools need drawn (to subset the font once)
+    overlay_fallback_chars: str = ""  # those of texts the theme's font cannot draw whole (for Noto Sans)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Packet:
     slots: list = field(default_factory=list)  # reserved areas of a shared render (overlay.Slot)
     footer_pages: list[int] = field(default_factory=list)  # 0-based pages that carry the running footer
     footer_space: dict = field(default_factory=dict)  # page -> height of its bottom margin, in points
+    personalised: bool = False  # drawn onto a shared render, not rendered whole
 
     def details(self) -> dict:
         """Everything but the bytes, as JSON can keep it (for the cache)."""
@@ -80,6 +83,7 @@ class PacketMaker:
         self.options = options
         self._page_counts: dict[tuple, int] = {}
         self._bases: dict[tuple, tuple[Packet, PacketTemplate | None]] = {}
+        self._faces: Typefaces | None = None
 
     def make(self, school: School, lang: str) -> Packet:
         """The packet of `school` in `lang`: personalised onto a shared render when its text allows,
@@ -88,13 +92,19 @@ class PacketMaker:
             variant = (lang, school.paper, school.audiences())
             if variant not in self._bases:
                 base = self._shared_render(school, lang)
-                self._bases[variant] = base, prepare_template(base.data, drawn_pages(base), self.options.overlay_chars)
+                self._bases[variant] = base, prepare_template(base.data, drawn_pages(base), self._typefaces())
             base, template = self._bases[variant]
             if template is not None:
-                packet = personalize(base, template, school, self.campaign.strings[lang], self.options.overlay_chars)
+                packet = personalize(base, template, school, self.campaign.strings[lang], self._typefaces())
                 if packet is not None:
                     return packet
         return self._render(school, lang)
+
+    def _typefaces(self) -> Typefaces:
+        """The fonts drawn onto shared renders, subset once per worker (the first packet asks)."""
+        if self._faces is None:
+            self._faces = Typefaces(self.options.overlay_chars, self.options.overlay_fallback_chars)
+        return self._faces
 
     def _shared_render(self, school: School, lang: str) -> Packet:
         """The render every school of `school`'s variant starts from: from the cache when another

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .overlay import BOLD, REGULAR, overlay_font
+from .overlay import Typefaces
 from .pdf_update import Trailer, append_update, pdf_text
 
 PLACEHOLDER = "SOLIDARITY-PRINT-SCHOOL-NAME"
@@ -56,11 +56,11 @@ class PacketTemplate:
         return last if last is not None else len(self.kids)
 
 
-def prepare_template(data: bytes, drawn_pages: set[int], characters: str) -> PacketTemplate | None:
+def prepare_template(data: bytes, drawn_pages: set[int], typefaces: Typefaces) -> PacketTemplate | None:
     """The template of a shared render (`data`) whose `drawn_pages` get per-school text; None if its
     structure is not the flat one WeasyPrint writes (those schools are then rendered whole)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        fonts = {"/SPFB": overlay_font(BOLD, characters).embed(pdf), "/SPFR": overlay_font(REGULAR, characters).embed(pdf)}
+        fonts = {font.resource: font.embed(pdf) for font in typefaces.fonts()}
         logo = pdf.make_indirect(pikepdf.Stream(pdf, b"\xff\xff\xff", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
                                                 Width=1, Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8))
         save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))  # one object shared by every drawn page

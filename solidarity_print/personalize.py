@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .images import logo_pixels
-from .overlay import BOLD, MUTED, REGULAR, OverlayFont, overlay_font, text_ops
+from .overlay import MUTED, OverlayFont, Typefaces, text_ops
 from .packet_template import PLACEHOLDER, Drawing, PacketTemplate, fill
 from .pdf_update import pdf_text
 from .render import Slot
@@ -22,32 +22,40 @@ def drawn_pages(base) -> set[int]:
     return {0} | {slot.page for slot in base.slots} | set(base.footer_pages)
 
 
-def personalize(base, template: PacketTemplate, school, t: dict[str, str], characters: str):
+def personalize(base, template: PacketTemplate, school, t: dict[str, str], typefaces: Typefaces):
     """The packet of `school` drawn onto `base` (a shared render) through its `template`, or None when
-    it needs a full render: text the subset font cannot draw, or a name too long for the reserved area."""
+    it needs a full render: text no subset font can draw, or a name too long for the reserved area."""
+    full_name = school.name
+    # Drawn as HTML shows them: a line break in a spreadsheet cell is a space.
+    school = replace(school, **{key: " ".join(getattr(school, key).split())
+                                for key in ("name", "club", "contact_name", "contact_email", "meeting")})
     footer_texts = [t["footer"].format(school=school.name, page=n, pages=base.pages - 2) for n in range(1, base.pages - 1)]
     contact = " · ".join(v for v in (school.contact_name, school.contact_email) if v)
     org = f"{school.club} · {school.name}" if school.club else school.name
-    texts = [school.name, school.club, contact, school.meeting, org, t["contact"], t["meeting"], *footer_texts]
-    bold, regular = overlay_font(BOLD, characters), overlay_font(REGULAR, characters)
-    if not all(bold.covers(x) and regular.covers(x) for x in texts):
+    longest_footer = max(footer_texts, key=len, default="")
+    # Each text in one face, chosen for the whole text: a name is never drawn in two typefaces.
+    faces = dict(name=typefaces.pick(school.name, bold=True), club=typefaces.pick(school.club, bold=True),
+                 contact_label=typefaces.pick(t["contact"], bold=True), contact=typefaces.pick(contact),
+                 meeting_label=typefaces.pick(t["meeting"], bold=True), meeting=typefaces.pick(school.meeting),
+                 org=typefaces.pick(org), footer=typefaces.pick("".join(footer_texts)))
+    if None in faces.values():
         return None
     drawing = Drawing(template)
     cover = next((slot for slot in base.slots if slot.name == "school" and slot.page == 0), None)
-    if cover is None or not _draw_cover(drawing, cover, school, contact, t, bold, regular):
+    if cover is None or not _draw_cover(drawing, cover, school, contact, t, faces):
         return None
     for slot in base.slots:
-        if slot.name == "org" and not _draw_org(drawing, slot, org, regular):
+        if slot.name == "org" and not _draw_org(drawing, slot, org, faces["org"]):
             return None
     if base.footer_pages:
         # One type size for every footer: the one the longest page number needs.
-        size = _footer_size(max(footer_texts, key=len), template.page_widths[base.footer_pages[0]], regular)
+        size = _footer_size(longest_footer, template.page_widths[base.footer_pages[0]], faces["footer"])
         for page in base.footer_pages:
             drawing.artifact(page, _footer_ops(footer_texts[page - 2], template.page_widths[page],
-                                               base.footer_space.get(page, 26.0), regular, size))
-    title = base.title.replace(PLACEHOLDER, school.name)
-    data = fill(template, drawing, title, school.name, logo_pixels(school.logo) if school.logo else None)
-    return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={})
+                                               base.footer_space.get(page, 26.0), faces["footer"], size))
+    title = base.title.replace(PLACEHOLDER, full_name)
+    data = fill(template, drawing, title, full_name, logo_pixels(school.logo) if school.logo else None)
+    return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={}, personalised=True)
 
 
 FOOTER_SIDE_MARGIN = 54.0
@@ -69,7 +77,7 @@ def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont, s
     width = page_width - 2 * FOOTER_SIDE_MARGIN
     lines = [text] if font.width(text, size) <= width else font.wrap(text, size, width)
     baseline = space / 2 - 3 + (len(lines) - 1) * size * 0.6
-    ops = [MUTED, "BT", f"/SPFR {size:.2f} Tf"]
+    ops = [MUTED, "BT", f"{font.resource} {size:.2f} Tf"]
     for line in lines:
         ops.append(f"1 0 0 1 {(page_width - font.width(line, size)) / 2:.2f} {baseline:.2f} Tm {font.show(line)} Tj")
         baseline -= size * 1.2
@@ -77,16 +85,17 @@ def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont, s
 
 
 def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str, str],
-                bold: OverlayFont, regular: OverlayFont) -> bool:
+                faces: dict[str, OverlayFont]) -> bool:
     """Logo, name (H1), club, contact and meeting in the cover's reserved area; False if they do not fit."""
+    name_font = faces["name"]
     text_width = slot.width - (LOGO_SIZE + 16 if school.logo else 0)
     top = slot.y + slot.height
     size = 44.0 if len(school.name) <= 28 else 38.0 if len(school.name) <= 48 else 32.0
-    lines = bold.wrap(school.name, size, text_width)
-    while (len(lines) * size * 1.08 > slot.height * 0.55 or any(bold.width(l, size) > text_width for l in lines)) and size > 20:
+    lines = name_font.wrap(school.name, size, text_width)
+    while (len(lines) * size * 1.08 > slot.height * 0.55 or any(name_font.width(l, size) > text_width for l in lines)) and size > 20:
         size *= 0.9
-        lines = bold.wrap(school.name, size, text_width)
-    if len(lines) * size * 1.08 > slot.height * 0.55 or any(bold.width(l, size) > text_width for l in lines):
+        lines = name_font.wrap(school.name, size, text_width)
+    if len(lines) * size * 1.08 > slot.height * 0.55 or any(name_font.width(l, size) > text_width for l in lines):
         return False
     # Everything here follows the cover's first element (the campaign line), in drawing order.
     if school.logo:
@@ -94,20 +103,21 @@ def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str,
         drawing.tagged(slot.page, "Figure", f"q {LOGO_SIZE:.2f} 0 0 {LOGO_SIZE:.2f} {x:.2f} {y:.2f} cm /SPLogo Do Q",
                        entries=b"/Alt %s /A << /O /Layout /BBox [%.2f %.2f %.2f %.2f] >>"
                        % (pdf_text(school.logo_alt), x, y, x + LOGO_SIZE, top))
-    drawing.tagged(slot.page, "H1", text_ops("/SPFB", bold, lines, size, slot.x, top, size * 1.08))
+    drawing.tagged(slot.page, "H1", text_ops(name_font, lines, size, slot.x, top, size * 1.08))
     y = top - len(lines) * size * 1.08 - 10
     if school.club:
-        club = regular.wrap(school.club, 20, text_width)
+        club = faces["club"].wrap(school.club, 20, text_width)
         accent = "0.55 0.12 0.25 rg"
-        drawing.tagged(slot.page, "P", text_ops("/SPFB", bold, club, 20, slot.x, y, 24, accent))
+        drawing.tagged(slot.page, "P", text_ops(faces["club"], club, 20, slot.x, y, 24, accent))
         y -= len(club) * 24 + 14
-    for label, value in ((t["contact"], contact), (t["meeting"], school.meeting)):
+    for field, label, value in (("contact", t["contact"], contact), ("meeting", t["meeting"], school.meeting)):
         if not value:
             continue
-        label_width = bold.width(label, 13) + 14
-        value_lines = regular.wrap(value, 13, text_width - label_width)
-        ops = text_ops("/SPFB", bold, [label], 13, slot.x, y, 18) + "\n" + \
-            text_ops("/SPFR", regular, value_lines, 13, slot.x + label_width, y, 18)
+        label_font, value_font = faces[f"{field}_label"], faces[field]
+        label_width = label_font.width(label, 13) + 14
+        value_lines = value_font.wrap(value, 13, text_width - label_width)
+        ops = text_ops(label_font, [label], 13, slot.x, y, 18) + "\n" + \
+            text_ops(value_font, value_lines, 13, slot.x + label_width, y, 18)
         drawing.tagged(slot.page, "P", ops)
         y -= len(value_lines) * 18 + 6
     return y >= slot.y
@@ -120,7 +130,7 @@ def _draw_org(drawing: Drawing, slot: Slot, text: str, font: OverlayFont) -> boo
     for scale, most_lines in ((1.0, 1), (0.85, 1), (0.85, 2), (0.72, 2)):
         lines = font.wrap(text, size * scale, slot.width)
         if len(lines) <= most_lines and all(font.width(line, size * scale) <= slot.width for line in lines):
-            ops = text_ops("/SPFR", font, lines, size * scale, slot.x, slot.y + slot.height, size * scale * 1.25, MUTED)
+            ops = text_ops(font, lines, size * scale, slot.x, slot.y + slot.height, size * scale * 1.25, MUTED)
             drawing.tagged(slot.page, "P", ops, after=10_000)
             return True
     return False

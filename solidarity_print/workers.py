@@ -202,7 +202,7 @@ def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[byt
             paper=item.school.paper, pages=packet.pages, sha256=sha256(packet.data), title=packet.title,
             tagged=not packet.untagged_pages,
             extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
-                       untagged_pages=packet.untagged_pages))
+                       untagged_pages=packet.untagged_pages, shared_render=packet.personalised))
     job = item.job
     data, pages = maker.make(job)
     school = job.context.get("school")

@@ -104,6 +104,35 @@ def test_cover_prints_the_name_exactly_as_written(district):
     assert "Room 12, Thursdays 3:15" in flat(PdfReader(smith).pages[0].extract_text())
 
 
+def test_these_schools_are_all_drawn_onto_shared_renders_with_their_logo_tagged(district):
+    """A line break in a cell, a Vietnamese name (drawn in Noto Sans) and a 150-character name all
+    take the fast path; the logo is a Figure with its alt text."""
+    assert {e["school"]: e["shared_render"] for _, e in packets(district)} == dict.fromkeys(
+        ("smith-jones-middle-school", "le-loi", "marshall", "jose-marti"), True)
+    smith = next(p for p, e in packets(district) if e["school"] == "smith-jones-middle-school")
+    with pikepdf.open(smith) as pdf:
+        figures = [e for e in struct_elements(pdf) if e.get("/S") == "/Figure" and e.get("/Pg") == pdf.pages[0].obj]
+        assert [str(e.Alt) for e in figures if "/Alt" in e and "Purple circle" in str(e.Alt)] == \
+            ["Purple circle logo of the Smith & Jones GSA"]
+    le_loi = next(p for p, e in packets(district) if e["school"] == "le-loi")
+    with pikepdf.open(le_loi) as pdf:
+        overlay = pdf.pages[0].obj.Contents[-1].read_bytes()
+        assert b"/H1 <</MCID" in overlay and b"/SPNB" in overlay  # the name, tagged, in Noto Sans
+
+
+def struct_elements(pdf: pikepdf.Pdf) -> list:
+    found, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", pikepdf.Name.StructElem) == pikepdf.Name.StructElem \
+                    and "/S" in kid:
+                found.append(kid)
+                stack.append(kid)
+    return found
+
+
 def test_manifest_pages_and_piece_ranges_match_the_file(district):
     for path, entry in packets(district):
         reader = PdfReader(path)

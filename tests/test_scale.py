@@ -64,7 +64,8 @@ def test_schools_share_one_render_and_personalised_packets_stay_small(roster, tm
     layouts = []
     original = maker.renderer.layout
     maker.renderer.layout = lambda html, **kw: layouts.append(kw["template"]) or original(html, **kw)
-    packets = PacketMaker(maker, PacketOptions(overlay_chars=_overlay_characters(campaign, schools)))
+    main, fallback = _overlay_characters(campaign, schools)
+    packets = PacketMaker(maker, PacketOptions(overlay_chars=main, overlay_fallback_chars=fallback))
     first = packets.make(schools[0], "en")
     shared = len(layouts)
     rest = [packets.make(school, "en") for school in schools[1:]]
