@@ -28,13 +28,14 @@ from solidarity_print.roster import load_roster
 
 PLACES = ["Lincoln", "Washington", "Riverside", "Oak Grove", "Cedar Falls", "Maple Valley", "Lakeview", "Hillcrest",
           "San José", "Peña Blanca", "Bellevue", "Fairview", "Greenwood", "Highland", "Springfield", "Westbrook",
-          "Nuestra Señora", "Cañon City", "Brookside", "Eastlake"]
+          "Nuestra Señora", "Cañon City", "Brookside", "Eastlake", "Lê Lợi", "Nguyễn Trãi"]
 KINDS = ["High School", "Middle School", "Academy", "Secondary School", "Escuela Secundaria", "Junior High"]
 CLUBS = ["GSA", "Pride Club", "Rainbow Alliance", "Gender & Sexuality Alliance", "Club de Solidaridad"]
 
 
 def make_roster(folder: Path, count: int, seed: int = 2023) -> Path:
-    """A roster of `count` schools: mostly ordinary names, some long ones, accents, a few on A4."""
+    """A roster of `count` schools: mostly ordinary names, some long ones, accents, Vietnamese names
+    (drawn in Noto Sans), a few on A4."""
     rng = random.Random(seed)
     lines = ["name,slug,club,contact_name,contact_email,meeting,languages,paper,audience,grade_band"]
     for n in range(count):

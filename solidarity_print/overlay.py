@@ -39,6 +39,9 @@ class OverlayFont:
         options.retain_gids = True
         options.notdef_outline = True
         options.layout_features = []
+        # A PDF viewer draws glyphs by id: shaping tables and hinting would only add bytes to every packet.
+        options.hinting = False
+        options.drop_tables += ["GDEF", "GPOS", "GSUB", "DSIG"]
         subsetter = ft_subset.Subsetter(options)
         subsetter.populate(unicodes=wanted)
         subsetter.subset(source)

@@ -82,29 +82,36 @@ class PacketMaker:
         self.campaign = maker.campaign
         self.options = options
         self._page_counts: dict[tuple, int] = {}
-        self._bases: dict[tuple, tuple[Packet, PacketTemplate | None]] = {}
-        self._faces: Typefaces | None = None
+        self._bases: dict[tuple, Packet] = {}  # variant -> its shared render
+        self._templates: dict[tuple, PacketTemplate | None] = {}  # (variant, with Noto Sans) -> template
+        self._faces: dict[bool, Typefaces] = {}
 
     def make(self, school: School, lang: str) -> Packet:
         """The packet of `school` in `lang`: personalised onto a shared render when its text allows,
-        else rendered whole (another script, or a name too long for the cover's reserved area)."""
+        else rendered whole (a name too long for the cover's reserved area)."""
         if self.options.fast:
             variant = (lang, school.paper, school.audiences())
             if variant not in self._bases:
-                base = self._shared_render(school, lang)
-                self._bases[variant] = base, prepare_template(base.data, drawn_pages(base), self._typefaces())
-            base, template = self._bases[variant]
-            if template is not None:
-                packet = personalize(base, template, school, self.campaign.strings[lang], self._typefaces())
+                self._bases[variant] = self._shared_render(school, lang)
+            base = self._bases[variant]
+            # Noto Sans goes only into the packets of schools whose text needs it.
+            for fallback in (False, True) if self.options.overlay_fallback_chars else (False,):
+                if (variant, fallback) not in self._templates:
+                    self._templates[variant, fallback] = prepare_template(base.data, drawn_pages(base),
+                                                                          self._typefaces(fallback))
+                template = self._templates[variant, fallback]
+                packet = template and personalize(base, template, school, self.campaign.strings[lang],
+                                                  self._typefaces(fallback))
                 if packet is not None:
                     return packet
         return self._render(school, lang)
 
-    def _typefaces(self) -> Typefaces:
+    def _typefaces(self, fallback: bool) -> Typefaces:
         """The fonts drawn onto shared renders, subset once per worker (the first packet asks)."""
-        if self._faces is None:
-            self._faces = Typefaces(self.options.overlay_chars, self.options.overlay_fallback_chars)
-        return self._faces
+        if fallback not in self._faces:
+            self._faces[fallback] = Typefaces(self.options.overlay_chars,
+                                              self.options.overlay_fallback_chars if fallback else "")
+        return self._faces[fallback]
 
     def _shared_render(self, school: School, lang: str) -> Packet:
         """The render every school of `school`'s variant starts from: from the cache when another

@@ -3,9 +3,9 @@
 pikepdf runs here once per variant (language, paper, audience). It wires into the shared render
 everything every school's drawing needs — the overlay fonts, one empty overlay stream per page that
 gets per-school text, a placeholder logo image — and records, as serialised bytes, the few objects a
-school's update rewrites (the Document structure element, the parent tree, /Info, the XMP). Each
-school's packet is then that file plus an incremental update assembled from bytes, with no PDF
-library in the loop."""
+school's update rewrites (the Document structure element, the MCID arrays of the pages that gain
+elements, /Info, the XMP). Each school's packet is then that file plus an incremental update
+assembled from bytes, with no PDF library in the loop."""
 from __future__ import annotations
 
 import io
@@ -34,10 +34,7 @@ class PacketTemplate:
     document_entries: bytes  # its dictionary entries but /K
     kids: tuple[bytes, ...]  # its /K items, serialised
     kid_pages: tuple[int | None, ...]  # the page index of each kid
-    parent_tree: int
-    parent_tree_entries: bytes  # its dictionary entries but /Nums
-    nums: tuple[tuple[int, bytes], ...]  # /Nums pairs, values serialised
-    marked: dict[int, tuple[int, tuple[bytes, ...]]]  # drawn page -> (its /Nums position, its MCID array's items)
+    marked: dict[int, tuple[int, tuple[bytes, ...]]]  # drawn page -> (object number of its MCID array, its items)
     info_entries: bytes  # /Info but /Title
     metadata: int
     metadata_entries: bytes  # the XMP stream's dictionary entries but /Length and /Filter
@@ -64,6 +61,13 @@ def prepare_template(data: bytes, drawn_pages: set[int], typefaces: Typefaces) -
         logo = pdf.make_indirect(pikepdf.Stream(pdf, b"\xff\xff\xff", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
                                                 Width=1, Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8))
         save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))  # one object shared by every drawn page
+        # A drawn page's entry in the parent tree becomes an object of its own: a school's update
+        # then rewrites the few arrays that gain elements, not the whole tree.
+        nums = pdf.Root.StructTreeRoot.ParentTree.get("/Nums", pikepdf.Array())
+        keys = {int(pdf.pages[index].obj.get("/StructParents", -1)) for index in drawn_pages}
+        for i in range(0, len(nums) - 1, 2):
+            if int(nums[i]) in keys and isinstance(nums[i + 1], pikepdf.Array) and not nums[i + 1].is_indirect:
+                nums[i + 1] = pdf.make_indirect(nums[i + 1])
         for index in sorted(drawn_pages):
             page = pdf.pages[index]
             # The overlay restores the page's graphics state first; until a school fills it, it only does that.
@@ -75,8 +79,13 @@ def prepare_template(data: bytes, drawn_pages: set[int], typefaces: Typefaces) -
                 for name, obj in entries.items():
                     page.Resources[kind][name] = obj
         buffer = io.BytesIO()
-        pdf.save(buffer, deterministic_id=True, fix_metadata_version=False,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        # Every school's packet carries this file: it is worth compressing as tightly as zlib can.
+        pikepdf.settings.set_flate_compression_level(9)
+        try:
+            pdf.save(buffer, deterministic_id=True, fix_metadata_version=False, recompress_flate=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finally:
+            pikepdf.settings.set_flate_compression_level(-1)  # qpdf's default, for every other file
     prepared = buffer.getvalue()
     with pikepdf.open(io.BytesIO(prepared)) as pdf:
         return _read_template(pdf, prepared, drawn_pages)
@@ -86,20 +95,18 @@ def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int]) -> 
     root = pdf.Root.StructTreeRoot
     document = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0] if len(root.K) == 1 else None
     tree = root.ParentTree
-    if document is None or not document.is_indirect or "/Nums" not in tree or not tree.is_indirect \
-            or not isinstance(document.K, pikepdf.Array):
+    if document is None or not document.is_indirect or "/Nums" not in tree or not isinstance(document.K, pikepdf.Array):
         return None
     pages = [page.obj.objgen for page in pdf.pages]
     kid_pages = tuple(pages.index(kid.Pg.objgen) if isinstance(kid, pikepdf.Dictionary) and "/Pg" in kid else None
                       for kid in document.K)
-    nums = [(int(tree.Nums[i]), tree.Nums[i + 1]) for i in range(0, len(tree.Nums), 2)]
-    positions = {key: position for position, (key, _) in enumerate(nums)}
+    arrays = {int(tree.Nums[i]): tree.Nums[i + 1] for i in range(0, len(tree.Nums), 2)}
     marked = {}
     for index in drawn_pages:
-        key = int(pdf.pages[index].obj.get("/StructParents", -1))
-        if key not in positions or not isinstance(nums[positions[key]][1], pikepdf.Array):
+        array = arrays.get(int(pdf.pages[index].obj.get("/StructParents", -1)))
+        if not isinstance(array, pikepdf.Array) or not array.is_indirect:
             return None
-        marked[index] = (positions[key], tuple(item.unparse() for item in nums[positions[key]][1]))
+        marked[index] = (array.objgen[0], tuple(item.unparse() for item in array))
     info, metadata = pdf.trailer.Info, pdf.Root.Metadata
     xmp = metadata.read_bytes()
     if not info.is_indirect or PLACEHOLDER not in str(info.get("/Title", "")) or PLACEHOLDER.encode() not in xmp:
@@ -115,8 +122,7 @@ def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int]) -> 
         logo=pdf.pages[0].Resources.XObject.SPLogo.objgen[0],
         document=document.objgen[0], document_entries=_entries(document, skip=("/K",)),
         kids=tuple(kid.unparse() for kid in document.K), kid_pages=kid_pages,
-        parent_tree=tree.objgen[0], parent_tree_entries=_entries(tree, skip=("/Nums",)),
-        nums=tuple((key, value.unparse()) for key, value in nums), marked=marked,
+        marked=marked,
         info_entries=_entries(info, skip=("/Title",)),
         metadata=metadata.objgen[0], metadata_entries=_entries(metadata.stream_dict, skip=("/Length", "/Filter", "/DecodeParms")),
         metadata_parts=tuple(xmp.split(PLACEHOLDER.encode())))
@@ -156,7 +162,7 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str, name: str,
     and, if given, the logo (width, height, compressed RGB, compressed alpha or None)."""
     t = template
     objects: dict[int, bytes] = {}
-    streams = {t.overlays[page]: (b"/Filter /FlateDecode", zlib.compress(("Q\n" + "".join(parts)).encode("latin-1"), 6))
+    streams = {t.overlays[page]: (b"/Filter /FlateDecode", zlib.compress(("Q\n" + "".join(parts)).encode("latin-1"), 9))
                for page, parts in drawing.parts.items()}
     number = t.trailer.size
     inserted: dict[int, list[bytes]] = {}
@@ -173,15 +179,12 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str, name: str,
         if index < len(t.kids):
             kids.append(t.kids[index])
     objects[t.document] = b"<< %s /K [%s] >>" % (t.document_entries, b" ".join(kids))
-    nums = list(t.nums)
-    for page, (position, items) in t.marked.items():
-        if page in added:
-            nums[position] = (nums[position][0], b"[%s]" % b" ".join(items + tuple(added[page])))
-    objects[t.parent_tree] = b"<< %s /Nums [%s] >>" % (
-        t.parent_tree_entries, b" ".join(b"%d %s" % (key, value) for key, value in nums))
+    for page, elements in added.items():
+        array, items = t.marked[page]
+        objects[array] = b"[%s]" % b" ".join(items + tuple(elements))
     objects[t.trailer.info] = b"<< %s /Title %s >>" % (t.info_entries, pdf_text(title))
     escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
-    streams[t.metadata] = (t.metadata_entries, escaped.join(t.metadata_parts))
+    streams[t.metadata] = (t.metadata_entries + b" /Filter /FlateDecode", zlib.compress(escaped.join(t.metadata_parts), 9))
     if logo:
         width, height, rgb, alpha = logo
         image = b"/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)
