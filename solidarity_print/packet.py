@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .cache import Cache, shared_key
-from .documents import DocumentMaker
+from .documents import SINGLE_PAGE, DocumentMaker
 from .errors import RenderError
 from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template
-from .personalize import drawn_pages, guide_pages, personalize
+from .personalize import drawn_pages, guide_pages, personalize, personalize_document
 from .render import LaidOut, Slot, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
@@ -72,7 +72,8 @@ class Packet:
 
 
 class PacketMaker:
-    """Builds packets for the schools of one campaign, reusing one renderer and theme."""
+    """Builds packets, and each school's own posters and flyers, for the schools of one campaign,
+    reusing one renderer and theme and one shared render per variant."""
 
     def __init__(self, maker: DocumentMaker, options: PacketOptions = PacketOptions(), cache: Cache | None = None,
                  fingerprint: str = ""):
@@ -92,14 +93,12 @@ class PacketMaker:
         if self.options.fast:
             variant = (lang, school.paper, school.audiences())
             if variant not in self._bases:
-                self._bases[variant] = self._shared_render(school, lang)
+                self._bases[variant] = self._shared(
+                    variant, lambda: self._render(_anonymous(school), lang, overlay=True))
             base = self._bases[variant]
             # Noto Sans goes only into the packets of schools whose text needs it.
             for fallback in (False, True) if self.options.overlay_fallback_chars else (False,):
-                if (variant, fallback) not in self._templates:
-                    self._templates[variant, fallback] = prepare_template(base.data, drawn_pages(base),
-                                                                          self._typefaces(fallback))
-                template = self._templates[variant, fallback]
+                template = self._template(variant, fallback, base)
                 packet = template and personalize(base, template, school, self.campaign.strings[lang],
                                                   self._typefaces(fallback))
                 if packet is not None:
@@ -113,19 +112,43 @@ class PacketMaker:
                                               self.options.overlay_fallback_chars if fallback else "")
         return self._faces[fallback]
 
-    def _shared_render(self, school: School, lang: str) -> Packet:
-        """The render every school of `school`'s variant starts from: from the cache when another
-        worker or an earlier build made it (one makes it while the others wait), else made here."""
-        # Nothing of this school may show in what every school of the variant shares.
-        anonymous = replace(school, row=0, name=PLACEHOLDER, slug="shared", club="", contact_name="", contact_email="",
-                            meeting="", logo=None, logo_alt="", grade_band="")
+    def make_document(self, job: Job) -> tuple[bytes, int]:
+        """A school's own poster or flyer (bytes, pages): its club line drawn onto the render every
+        school shares, or rendered whole when the line cannot be drawn so."""
+        school = job.context.get("school")
+        if self.options.fast and school is not None and job.kind in SINGLE_PAGE:
+            variant = (job.path.split("/", 1)[1], job.paper.name)  # the path without the school's folder
+            if variant not in self._bases:
+                self._bases[variant] = self._shared(variant, lambda: self._render_shared_document(job))
+            base = self._bases[variant]
+            for fallback in (False, True) if self.options.overlay_fallback_chars else (False,):
+                template = self._template(variant, fallback, base)
+                data = template and personalize_document(base, template, school, self._typefaces(fallback))
+                if data:
+                    return data, base.pages
+        return self.maker.make(job)
+
+    def _template(self, variant: tuple, fallback: bool, base: Packet) -> PacketTemplate | None:
+        if (variant, fallback) not in self._templates:
+            self._templates[variant, fallback] = prepare_template(base.data, drawn_pages(base), self._typefaces(fallback))
+        return self._templates[variant, fallback]
+
+    def _render_shared_document(self, job: Job) -> Packet:
+        laid_out = self.maker.layout(replace(job, context=dict(job.context, school=_anonymous(job.context["school"]))),
+                                     overlay=True)
+        return Packet(data=self.maker.renderer.write([laid_out], created=self.campaign.start), pages=laid_out.pages,
+                      title=job.title, pieces=[], slots=slots_of([laid_out]))
+
+    def _shared(self, variant: tuple, render) -> Packet:
+        """The render every school of a variant starts from: from the cache when another worker or
+        an earlier build made it (one makes it while the others wait), else made here by `render`."""
         if self.cache is None:
-            return self._render(anonymous, lang, overlay=True)
-        key = shared_key(self.fingerprint, lang, school.paper, school.audiences())
+            return render()
+        key = shared_key(self.fingerprint, *variant)
         with self.cache.locked(key):
             if record := self.cache.get_record(key):
                 return Packet.from_details(*record)
-            base = self._render(anonymous, lang, overlay=True)
+            base = render()
             self.cache.put_record(key, base.details(), base.data)
         return base
 
@@ -244,6 +267,12 @@ class PacketMaker:
     def _layout(self, template: str, context: dict) -> LaidOut:
         html = self.maker.theme.render(template, context)
         return self.maker.renderer.layout(html, template=template)
+
+
+def _anonymous(school: School) -> School:
+    """`school` with nothing of its own left: what every school of its variant shares."""
+    return replace(school, row=0, name=PLACEHOLDER, slug="shared", club="", contact_name="", contact_email="",
+                   meeting="", logo=None, logo_alt="", grade_band="")
 
 
 def _name_size(name: str) -> float:

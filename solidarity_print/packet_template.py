@@ -38,7 +38,7 @@ class PacketTemplate:
     info_entries: bytes  # /Info but /Title
     metadata: int
     metadata_entries: bytes  # the XMP stream's dictionary entries but /Length and /Filter
-    metadata_parts: tuple[bytes, ...]  # the XMP split where the school's name goes
+    metadata_parts: tuple[bytes, ...]  # the XMP split where the school's name goes (one part if nowhere)
 
     def placement(self, page: int, after: int) -> int:
         """Where in the Document's kids a new element for `page` goes: after the page's (`after`+1)-th
@@ -109,7 +109,7 @@ def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int]) -> 
         marked[index] = (array.objgen[0], tuple(item.unparse() for item in array))
     info, metadata = pdf.trailer.Info, pdf.Root.Metadata
     xmp = metadata.read_bytes()
-    if not info.is_indirect or PLACEHOLDER not in str(info.get("/Title", "")) or PLACEHOLDER.encode() not in xmp:
+    if not info.is_indirect:
         return None
     startxref = int(prepared[prepared.rindex(b"startxref") + 9:].split()[0])
     return PacketTemplate(

@@ -26,12 +26,10 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     """The packet of `school` drawn onto `base` (a shared render) through its `template`, or None when
     it needs a full render: text no subset font can draw, or a name too long for the reserved area."""
     full_name = school.name
-    # Drawn as HTML shows them: a line break in a spreadsheet cell is a space.
-    school = replace(school, **{key: " ".join(getattr(school, key).split())
-                                for key in ("name", "club", "contact_name", "contact_email", "meeting")})
+    school = _as_drawn(school)
     footer_texts = [t["footer"].format(school=school.name, page=n, pages=base.pages - 2) for n in range(1, base.pages - 1)]
     contact = " · ".join(v for v in (school.contact_name, school.contact_email) if v)
-    org = f"{school.club} · {school.name}" if school.club else school.name
+    org = _org_line(school)
     longest_footer = max(footer_texts, key=len, default="")
     # Each text in one face, chosen for the whole text: a name is never drawn in two typefaces.
     faces = dict(name=typefaces.pick(school.name, bold=True), club=typefaces.pick(school.club, bold=True),
@@ -56,6 +54,31 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     title = base.title.replace(PLACEHOLDER, full_name)
     data = fill(template, drawing, title, full_name, logo_pixels(school.logo) if school.logo else None)
     return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={}, personalised=True)
+
+
+def personalize_document(base, template: PacketTemplate, school, typefaces: Typefaces) -> bytes | None:
+    """A school's own poster or flyer: its club line drawn onto `base` through its `template`, or
+    None when no subset font draws it or it does not fit."""
+    school = _as_drawn(school)
+    font = typefaces.pick(_org_line(school))
+    if font is None:
+        return None
+    drawing = Drawing(template)
+    for slot in base.slots:
+        if slot.name == "org" and not _draw_org(drawing, slot, _org_line(school), font):
+            return None
+    return fill(template, drawing, base.title, school.name)
+
+
+def _as_drawn(school):
+    """The school's texts as HTML shows them: a line break in a spreadsheet cell is a space."""
+    return replace(school, **{key: " ".join(getattr(school, key).split())
+                              for key in ("name", "club", "contact_name", "contact_email", "meeting")})
+
+
+def _org_line(school) -> str:
+    """The club and school line of a poster or flyer footer (as templates/partials/qr_footer.html)."""
+    return f"{school.club} · {school.name}" if school.club else school.name
 
 
 FOOTER_SIDE_MARGIN = 54.0

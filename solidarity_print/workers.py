@@ -204,7 +204,7 @@ def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[byt
             extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
                        untagged_pages=packet.untagged_pages, shared_render=packet.personalised))
     job = item.job
-    data, pages = maker.make(job)
+    data, pages = packets.make_document(job)
     school = job.context.get("school")
     return data, ManifestEntry(path=job.path, kind=job.kind, lang=job.lang, focus_day=job.focus_day,
                                school=school.slug if school else None, paper=job.paper.name, pages=pages,

@@ -75,3 +75,40 @@ def test_schools_share_one_render_and_personalised_packets_stay_small(roster, tm
     for packet, school in zip([first, *rest], schools):
         assert packet.title.endswith(school.name) and packet.pages == full.pages
         assert page_validation.validate_pdf_bytes(packet.data, profile="ua1").is_compliant
+
+
+def test_a_schools_own_posters_and_flyers_are_its_line_drawn_onto_one_shared_render(roster, tmp_path):
+    import io
+
+    import page as page_validation
+    from pypdf import PdfReader
+
+    from solidarity_print.build import _overlay_characters
+    from solidarity_print.config import load_campaign
+    from solidarity_print.documents import DocumentMaker
+    from solidarity_print.packet import PacketMaker, PacketOptions
+    from solidarity_print.plan import plan_campaign
+    from solidarity_print.roster import load_roster
+
+    campaign = load_campaign()
+    schools, _ = load_roster(roster, campaign)
+    maker = DocumentMaker(campaign, (roster.parent,))
+    layouts = []
+    original = maker.renderer.layout
+    maker.renderer.layout = lambda html, **kw: layouts.append(kw["template"]) or original(html, **kw)
+    main, fallback = _overlay_characters(campaign, schools)
+    packets = PacketMaker(maker, PacketOptions(overlay_chars=main, overlay_fallback_chars=fallback))
+    jobs = [plan_campaign(campaign, languages=("en",), only=("posters", "flyers"), school=school, handout=school.paper)
+            for school in schools[:2]]
+    for job in jobs[0]:
+        packets.make_document(job)
+    shared = len(layouts)
+    second = [packets.make_document(job) for job in jobs[1]]
+    assert len(layouts) == shared >= len(jobs[1]) == 11, "the second school's eleven files needed no layout"
+    whole, _ = maker.make(jobs[1][-1])  # its last flyer, rendered whole for comparison
+    for (data, pages), job in zip(second, jobs[1]):
+        text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+        assert pages == 1 and "GSA 2 · School 2" in text and "School 1" not in text
+        assert page_validation.validate_pdf_bytes(data, profile="ua1").is_compliant
+    words = lambda data: sorted(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert words(second[-1][0]) == words(whole)
