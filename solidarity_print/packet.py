@@ -10,7 +10,7 @@ from .model import School
 from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
 from .overlay import Typefaces
-from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template
+from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
 from .personalize import drawn_pages, guide_pages, personalize, personalize_document
 from .render import LaidOut, Slot, slots_of
 
@@ -137,7 +137,7 @@ class PacketMaker:
         laid_out = self.maker.layout(replace(job, context=dict(job.context, school=_anonymous(job.context["school"]))),
                                      overlay=True)
         return Packet(data=self.maker.renderer.write([laid_out], created=self.campaign.start), pages=laid_out.pages,
-                      title=job.title, pieces=[], slots=slots_of([laid_out]))
+                      title=job.title, pieces=[], slots=[] if shows_school(laid_out.html) else slots_of([laid_out]))
 
     def _shared(self, variant: tuple, render) -> Packet:
         """The render every school of a variant starts from: from the cache when another worker or
@@ -211,7 +211,9 @@ class PacketMaker:
             first += len(excerpt.pages)
         data = finish_packet(data, front_pages=FRONT_PAGES, appendices=appendices)
         return Packet(data=data, pages=FRONT_PAGES + body_pages, title=title, pieces=pieces, untagged_pages=untagged,
-                      slots=slots_of(parts) if overlay else [], footer_pages=footer_pages,
+                      # No slots, no drawing: a theme that prints the school itself gets whole renders.
+                      slots=slots_of(parts) if overlay and not any(shows_school(p.html) for p in parts) else [],
+                      footer_pages=footer_pages,
                       footer_space={i: (GUIDE_FOOTER_SPACE if i in guide_pages(pieces) else DESIGN_FOOTER_SPACE)
                                     for i in footer_pages})
 
@@ -271,8 +273,8 @@ class PacketMaker:
 
 def _anonymous(school: School) -> School:
     """`school` with nothing of its own left: what every school of its variant shares."""
-    return replace(school, row=0, name=PLACEHOLDER, slug="shared", club="", contact_name="", contact_email="",
-                   meeting="", logo=None, logo_alt="", grade_band="")
+    return replace(school, row=0, name=PLACEHOLDER, slug="shared", club=PLACEHOLDER, contact_name=PLACEHOLDER,
+                   contact_email=PLACEHOLDER, meeting=PLACEHOLDER, logo=None, logo_alt=PLACEHOLDER, grade_band="")
 
 
 def _name_size(name: str) -> float:

@@ -9,6 +9,7 @@ assembled from bytes, with no PDF library in the loop."""
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -18,6 +19,13 @@ from .overlay import Typefaces
 from .pdf_update import Trailer, append_update, pdf_text
 
 PLACEHOLDER = "SOLIDARITY-PRINT-SCHOOL-NAME"
+TITLE_RE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def shows_school(html: str) -> bool:
+    """True if a shared render's page (its HTML, without its <title>) prints a school's text: a theme
+    override that does cannot be personalised by drawing, and its schools are rendered whole."""
+    return PLACEHOLDER in TITLE_RE.sub("", html)
 
 
 @dataclass(frozen=True)

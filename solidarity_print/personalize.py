@@ -61,7 +61,7 @@ def personalize_document(base, template: PacketTemplate, school, typefaces: Type
     None when no subset font draws it or it does not fit."""
     school = _as_drawn(school)
     font = typefaces.pick(_org_line(school))
-    if font is None:
+    if font is None or not any(slot.name == "org" for slot in base.slots):
         return None
     drawing = Drawing(template)
     for slot in base.slots:

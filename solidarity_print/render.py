@@ -61,6 +61,7 @@ class LaidOut:
     pages: int
     collides: bool
     fetcher: object = None  # the FolderFetcher that served it: images in SVG are fetched while writing
+    html: str = ""  # what was laid out
 
 
 class _Collect(logging.Handler):
@@ -122,7 +123,7 @@ class Renderer:
             if largest > MAX_FONT_SIZE_PX:
                 raise RenderError(template, f"uses a font size of {largest:g}px; the largest that prints is "
                                             f"{MAX_FONT_SIZE_PX}px")
-        return LaidOut(document, template, len(document.pages), any(collides for _, collides in pages), fetcher)
+        return LaidOut(document, template, len(document.pages), any(collides for _, collides in pages), fetcher, html)
 
     def write(self, parts: list[LaidOut], *, created: dt.date) -> bytes:
         """One PDF/UA-1 file of all pages of `parts`, in order; title and language come from the first.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,25 @@ def test_a_schools_own_posters_and_flyers_are_its_line_drawn_onto_one_shared_ren
         assert page_validation.validate_pdf_bytes(data, profile="ua1").is_compliant
     words = lambda data: sorted(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     assert words(second[-1][0]) == words(whole)
+
+
+def test_a_theme_that_prints_the_school_itself_gets_whole_renders_never_the_placeholder(tmp_path):
+    from pypdf import PdfReader
+
+    from solidarity_print.resources import DEFAULT_CAMPAIGN
+
+    campaign = tmp_path / "campaign"
+    shutil.copytree(DEFAULT_CAMPAIGN, campaign)
+    (campaign / "overrides" / "templates").mkdir(parents=True)
+    (campaign / "overrides" / "templates" / "flyer.html").write_text(
+        '{% extends "!default/flyer.html" %}{% block body %}<p>Brought to you by {{ school.club if school else "" }}</p>'
+        '{{ super() }}{% endblock %}', encoding="utf-8")
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    result = build(campaign / "campaign.toml", tmp_path / "out",
+                   BuildOptions(roster=roster, only=("flyers",), schools=("school-2",), cache=tmp_path / "cache"))
+    flyers = [e for e in result.entries if e.kind == "flyer"]
+    assert len(flyers) == 5
+    for entry in flyers:
+        text = " ".join(PdfReader(tmp_path / "out" / entry.path).pages[0].extract_text().split())
+        assert "Brought to you by GSA 2" in text and "SOLIDARITY-PRINT" not in text
