@@ -14,7 +14,7 @@ from .errors import InputError, Problem, RenderError
 from .model import Campaign, School
 from .roster import load_roster
 from .output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
-from .packet import PacketOptions
+from .packet import PacketOptions, document_variant, packet_variant
 from .plan import KINDS, PAPERS, plan_campaign
 from .workers import Limits, Outcome, Work, WorkerSetup, run_all
 
@@ -122,12 +122,14 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
 
 
 def _variants_first(work: list[Work]) -> list[Work]:
-    """The work with one packet of each variant (language, paper, audiences) at the front: the first
-    workers each make a different shared render instead of all waiting for the same one."""
+    """The work with one item of each shared render's variant at the front: the first workers each
+    make a different shared render instead of all waiting for the same one."""
     first: dict[tuple, Work] = {}
     for item in work:
-        if item.school is not None and item.job is None:
-            first.setdefault((item.lang, item.school.paper, item.school.audiences()), item)
+        if item.job is None:
+            first.setdefault(packet_variant(item.school, item.lang), item)
+        elif item.job.context.get("school") is not None:
+            first.setdefault(document_variant(item.job), item)
     leaders = set(map(id, first.values()))
     return [*first.values(), *(item for item in work if id(item) not in leaders)]
 

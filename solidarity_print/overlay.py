@@ -147,8 +147,9 @@ class Typefaces:
                 return pair[0 if bold else 1]
         return None
 
-    def fonts(self) -> list[OverlayFont]:
-        return [font for pair in self.faces for font in pair]
+    def fonts(self, bold: bool = True) -> list[OverlayFont]:
+        """Every font of the faces (without the bold ones when nothing bold is drawn)."""
+        return [font for pair in self.faces for font in (pair if bold else pair[1:])]
 
 
 def text_ops(font: OverlayFont, lines: list[str], size: float, x: float, top: float,

@@ -11,7 +11,7 @@ from .pdf_finish import Appendix, finish_packet
 from .plan import PAPERS, Job, plan_campaign
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
-from .personalize import drawn_pages, guide_pages, personalize, personalize_document
+from .personalize import drawn_pages, guide_pages, name_size, personalize, personalize_document
 from .render import LaidOut, Slot, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
@@ -91,47 +91,50 @@ class PacketMaker:
         """The packet of `school` in `lang`: personalised onto a shared render when its text allows,
         else rendered whole (a name too long for the cover's reserved area)."""
         if self.options.fast:
-            variant = (lang, school.paper, school.audiences())
-            if variant not in self._bases:
-                self._bases[variant] = self._shared(
-                    variant, lambda: self._render(_anonymous(school), lang, overlay=True))
-            base = self._bases[variant]
-            # Noto Sans goes only into the packets of schools whose text needs it.
-            for fallback in (False, True) if self.options.overlay_fallback_chars else (False,):
-                template = self._template(variant, fallback, base)
-                packet = template and personalize(base, template, school, self.campaign.strings[lang],
-                                                  self._typefaces(fallback))
-                if packet is not None:
-                    return packet
+            packet = self._personalised(
+                packet_variant(school, lang), lambda: self._render(_anonymous(school), lang, overlay=True), True,
+                lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces))
+            if packet is not None:
+                return packet
         return self._render(school, lang)
-
-    def _typefaces(self, fallback: bool) -> Typefaces:
-        """The fonts drawn onto shared renders, subset once per worker (the first packet asks)."""
-        if fallback not in self._faces:
-            self._faces[fallback] = Typefaces(self.options.overlay_chars,
-                                              self.options.overlay_fallback_chars if fallback else "")
-        return self._faces[fallback]
 
     def make_document(self, job: Job) -> tuple[bytes, int]:
         """A school's own poster or flyer (bytes, pages): its club line drawn onto the render every
         school shares, or rendered whole when the line cannot be drawn so."""
         school = job.context.get("school")
         if self.options.fast and school is not None and job.kind in SINGLE_PAGE:
-            variant = (job.path.split("/", 1)[1], job.paper.name)  # the path without the school's folder
-            if variant not in self._bases:
-                self._bases[variant] = self._shared(variant, lambda: self._render_shared_document(job))
-            base = self._bases[variant]
-            for fallback in (False, True) if self.options.overlay_fallback_chars else (False,):
-                template = self._template(variant, fallback, base)
-                data = template and personalize_document(base, template, school, self._typefaces(fallback))
-                if data:
-                    return data, base.pages
+            data = self._personalised(
+                document_variant(job), lambda: self._render_shared_document(job), False,
+                lambda base, template, faces: personalize_document(base, template, school, faces))
+            if data is not None:
+                return data, 1
         return self.maker.make(job)
 
-    def _template(self, variant: tuple, fallback: bool, base: Packet) -> PacketTemplate | None:
-        if (variant, fallback) not in self._templates:
-            self._templates[variant, fallback] = prepare_template(base.data, drawn_pages(base), self._typefaces(fallback))
-        return self._templates[variant, fallback]
+    def _personalised(self, variant: tuple, render, with_bold_and_logo: bool, draw):
+        """`draw(base, template, typefaces)` on the shared render of `variant` (made by `render` if no
+        worker or build made it yet), first with the theme's font, then, if the build has names it
+        cannot draw, with Noto Sans as well (only the files that need it carry it); None if neither
+        draws it."""
+        if variant not in self._bases:
+            self._bases[variant] = self._shared(variant, render)
+        base = self._bases[variant]
+        for fallback in (False, True) if self.options.overlay_fallback_chars else (False,):
+            faces = self._typefaces(fallback)
+            if (variant, fallback) not in self._templates:
+                self._templates[variant, fallback] = prepare_template(
+                    base.data, drawn_pages(base), faces.fonts(bold=with_bold_and_logo), logo=with_bold_and_logo)
+            template = self._templates[variant, fallback]
+            result = template and draw(base, template, faces)
+            if result is not None:
+                return result
+        return None
+
+    def _typefaces(self, fallback: bool) -> Typefaces:
+        """The fonts drawn onto shared renders, subset once per worker (the first file asks)."""
+        if fallback not in self._faces:
+            self._faces[fallback] = Typefaces(self.options.overlay_chars,
+                                              self.options.overlay_fallback_chars if fallback else "")
+        return self._faces[fallback]
 
     def _render_shared_document(self, job: Job) -> Packet:
         laid_out = self.maker.layout(replace(job, context=dict(job.context, school=_anonymous(job.context["school"]))),
@@ -244,7 +247,7 @@ class PacketMaker:
         """The cover; a long name is set smaller, step by step, never clipped."""
         context = dict(self._base(lang, school, school.paper), doc_title=title, overlay=overlay,
                        packet=dict(label=self.campaign.strings[lang]["cover"], footer=False, first_page=1),
-                       name_size=_name_size(school.name))
+                       name_size=name_size(school.name))
         for fit in COVER_FITS:
             laid_out = self._layout("cover.html", dict(context, fit=fit))
             if laid_out.pages == 1:
@@ -271,13 +274,19 @@ class PacketMaker:
         return self.maker.renderer.layout(html, template=template)
 
 
+def packet_variant(school: School, lang: str) -> tuple:
+    """What a school's packet shares with other schools' packets: one render per language, paper and audiences."""
+    return ("packet", lang, school.paper, school.audiences())
+
+
+def document_variant(job: Job) -> tuple:
+    """What a school's poster or flyer shares with other schools': one render per design, language and paper."""
+    return (job.template, job.focus_day, job.lang, job.paper.name)
+
+
 def _anonymous(school: School) -> School:
     """`school` with nothing of its own left: what every school of its variant shares."""
     return replace(school, row=0, name=PLACEHOLDER, slug="shared", club=PLACEHOLDER, contact_name=PLACEHOLDER,
                    contact_email=PLACEHOLDER, meeting=PLACEHOLDER, logo=None, logo_alt=PLACEHOLDER, grade_band="")
 
 
-def _name_size(name: str) -> float:
-    """The cover's starting type size for a school name: big for short names, smaller for long ones."""
-    length = len(name)
-    return 44.0 if length <= 28 else 38.0 if length <= 48 else 32.0 if length <= 80 else 28.0

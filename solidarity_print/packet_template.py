@@ -8,6 +8,7 @@ elements, /Info, the XMP). Each school's packet is then that file plus an increm
 assembled from bytes, with no PDF library in the loop."""
 from __future__ import annotations
 
+import html
 import io
 import re
 import zlib
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .overlay import Typefaces
+from .overlay import OverlayFont
 from .pdf_update import Trailer, append_update, pdf_text
 
 PLACEHOLDER = "SOLIDARITY-PRINT-SCHOOL-NAME"
@@ -37,7 +38,7 @@ class PacketTemplate:
     page_numbers: tuple[int, ...]  # object number of each page
     page_widths: tuple[float, ...]
     overlays: dict[int, int]  # page index -> object number of its overlay stream
-    logo: int  # object number of the cover's logo image (a 1x1 placeholder until a school has one)
+    logo: int | None  # object number of the cover's logo image (a 1x1 placeholder until a school has one)
     document: int  # object number of the Document structure element
     document_entries: bytes  # its dictionary entries but /K
     kids: tuple[bytes, ...]  # its /K items, serialised
@@ -61,13 +62,15 @@ class PacketTemplate:
         return last if last is not None else len(self.kids)
 
 
-def prepare_template(data: bytes, drawn_pages: set[int], typefaces: Typefaces) -> PacketTemplate | None:
-    """The template of a shared render (`data`) whose `drawn_pages` get per-school text; None if its
-    structure is not the flat one WeasyPrint writes (those schools are then rendered whole)."""
+def prepare_template(data: bytes, drawn_pages: set[int], fonts: list[OverlayFont], logo: bool) -> PacketTemplate | None:
+    """The template of a shared render (`data`) whose `drawn_pages` get per-school text in `fonts`
+    (and, with `logo`, a logo on the first page); None if its structure is not the flat one
+    WeasyPrint writes (those schools are then rendered whole)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        fonts = {font.resource: font.embed(pdf) for font in typefaces.fonts()}
-        logo = pdf.make_indirect(pikepdf.Stream(pdf, b"\xff\xff\xff", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
-                                                Width=1, Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8))
+        embedded = {font.resource: font.embed(pdf) for font in fonts}
+        images = {"/SPLogo": pdf.make_indirect(pikepdf.Stream(
+            pdf, b"\xff\xff\xff", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1, Height=1,
+            ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8))} if logo else {}
         save_state = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))  # one object shared by every drawn page
         # A drawn page's entry in the parent tree becomes an object of its own: a school's update
         # then rewrites the few arrays that gain elements, not the whole tree.
@@ -81,7 +84,7 @@ def prepare_template(data: bytes, drawn_pages: set[int], typefaces: Typefaces) -
             # The overlay restores the page's graphics state first; until a school fills it, it only does that.
             page.contents_add(save_state, prepend=True)
             page.contents_add(pdf.make_indirect(pikepdf.Stream(pdf, b"Q\n")))
-            for kind, entries in (("/Font", fonts), ("/XObject", {"/SPLogo": logo} if index == 0 else {})):
+            for kind, entries in (("/Font", embedded), ("/XObject", images if index == 0 else {})):
                 if entries and kind not in page.Resources:
                     page.Resources[kind] = pikepdf.Dictionary()
                 for name, obj in entries.items():
@@ -96,10 +99,10 @@ def prepare_template(data: bytes, drawn_pages: set[int], typefaces: Typefaces) -
             pikepdf.settings.set_flate_compression_level(-1)  # qpdf's default, for every other file
     prepared = buffer.getvalue()
     with pikepdf.open(io.BytesIO(prepared)) as pdf:
-        return _read_template(pdf, prepared, drawn_pages)
+        return _read_template(pdf, prepared, drawn_pages, logo)
 
 
-def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int]) -> PacketTemplate | None:
+def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int], logo: bool) -> PacketTemplate | None:
     root = pdf.Root.StructTreeRoot
     document = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0] if len(root.K) == 1 else None
     tree = root.ParentTree
@@ -127,7 +130,7 @@ def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int]) -> 
         page_numbers=tuple(number for number, _ in pages),
         page_widths=tuple(float(page.mediabox[2]) for page in pdf.pages),
         overlays={index: pdf.pages[index].obj.Contents[-1].objgen[0] for index in drawn_pages},
-        logo=pdf.pages[0].Resources.XObject.SPLogo.objgen[0],
+        logo=pdf.pages[0].Resources.XObject.SPLogo.objgen[0] if logo else None,
         document=document.objgen[0], document_entries=_entries(document, skip=("/K",)),
         kids=tuple(kid.unparse() for kid in document.K), kid_pages=kid_pages,
         marked=marked,
@@ -145,7 +148,6 @@ class Drawing:
     """What one school adds to a template: content per drawn page and the structure elements owning it."""
 
     def __init__(self, template: PacketTemplate):
-        self.template = template
         self.parts: dict[int, list[str]] = {}
         self.elements: list[tuple[int, int, str, int, bytes]] = []  # page, after, tag, MCID, more entries
         self._next_mcid = {page: len(items) for page, (_, items) in template.marked.items()}
@@ -164,10 +166,11 @@ class Drawing:
         self.parts.setdefault(page, []).append(f"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n{operators}\nEMC\n")
 
 
-def fill(template: PacketTemplate, drawing: Drawing, title: str, name: str,
+def fill(template: PacketTemplate, drawing: Drawing, title: str | None = None, name: str = "",
          logo: tuple[int, int, bytes, bytes | None] | None = None) -> bytes:
-    """The packet: the template plus an update with the drawing, its structure elements, the title
-    and, if given, the logo (width, height, compressed RGB, compressed alpha or None)."""
+    """The packet: the template plus an update with the drawing and its structure elements; the
+    `title` (None keeps the template's), the school's `name` where the XMP has a place for it, and,
+    if given, the logo (width, height, compressed RGB, compressed alpha or None)."""
     t = template
     objects: dict[int, bytes] = {}
     streams = {t.overlays[page]: (b"/Filter /FlateDecode", zlib.compress(("Q\n" + "".join(parts)).encode("latin-1"), 9))
@@ -190,9 +193,11 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str, name: str,
     for page, elements in added.items():
         array, items = t.marked[page]
         objects[array] = b"[%s]" % b" ".join(items + tuple(elements))
-    objects[t.trailer.info] = b"<< %s /Title %s >>" % (t.info_entries, pdf_text(title))
-    escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
-    streams[t.metadata] = (t.metadata_entries + b" /Filter /FlateDecode", zlib.compress(escaped.join(t.metadata_parts), 9))
+    if title is not None:
+        objects[t.trailer.info] = b"<< %s /Title %s >>" % (t.info_entries, pdf_text(title))
+    if len(t.metadata_parts) > 1:
+        streams[t.metadata] = (t.metadata_entries + b" /Filter /FlateDecode",
+                               zlib.compress(html.escape(name, quote=False).encode("utf-8").join(t.metadata_parts), 9))
     if logo:
         width, height, rgb, alpha = logo
         image = b"/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)

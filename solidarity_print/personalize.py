@@ -52,22 +52,28 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
             drawing.artifact(page, _footer_ops(footer_texts[page - 2], template.page_widths[page],
                                                base.footer_space.get(page, 26.0), faces["footer"], size))
     title = base.title.replace(PLACEHOLDER, full_name)
-    data = fill(template, drawing, title, full_name, logo_pixels(school.logo) if school.logo else None)
+    data = fill(template, drawing, title, full_name, logo=logo_pixels(school.logo) if school.logo else None)
     return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={}, personalised=True)
 
 
 def personalize_document(base, template: PacketTemplate, school, typefaces: Typefaces) -> bytes | None:
     """A school's own poster or flyer: its club line drawn onto `base` through its `template`, or
     None when no subset font draws it or it does not fit."""
-    school = _as_drawn(school)
-    font = typefaces.pick(_org_line(school))
+    org = _org_line(_as_drawn(school))
+    font = typefaces.pick(org)
     if font is None or not any(slot.name == "org" for slot in base.slots):
         return None
     drawing = Drawing(template)
     for slot in base.slots:
-        if slot.name == "org" and not _draw_org(drawing, slot, _org_line(school), font):
+        if slot.name == "org" and not _draw_org(drawing, slot, org, font):
             return None
-    return fill(template, drawing, base.title, school.name)
+    return fill(template, drawing)
+
+
+def name_size(name: str) -> float:
+    """The cover's starting type size for a school name: big for short names, smaller for long ones."""
+    length = len(name)
+    return 44.0 if length <= 28 else 38.0 if length <= 48 else 32.0 if length <= 80 else 28.0
 
 
 def _as_drawn(school):
@@ -113,12 +119,16 @@ def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str,
     name_font = faces["name"]
     text_width = slot.width - (LOGO_SIZE + 16 if school.logo else 0)
     top = slot.y + slot.height
-    size = 44.0 if len(school.name) <= 28 else 38.0 if len(school.name) <= 48 else 32.0
+
+    def fits(lines: list[str], size: float) -> bool:  # at most 55% of the area, no line too wide
+        return len(lines) * size * 1.08 <= slot.height * 0.55 and all(name_font.width(l, size) <= text_width for l in lines)
+
+    size = name_size(school.name)
     lines = name_font.wrap(school.name, size, text_width)
-    while (len(lines) * size * 1.08 > slot.height * 0.55 or any(name_font.width(l, size) > text_width for l in lines)) and size > 20:
+    while not fits(lines, size) and size > 20:
         size *= 0.9
         lines = name_font.wrap(school.name, size, text_width)
-    if len(lines) * size * 1.08 > slot.height * 0.55 or any(name_font.width(l, size) > text_width for l in lines):
+    if not fits(lines, size):
         return False
     # Everything here follows the cover's first element (the campaign line), in drawing order.
     if school.logo:

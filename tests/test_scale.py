@@ -1,11 +1,15 @@
 """District-scale machinery: the cache makes rebuilds incremental, and a Dask cluster builds the same bytes."""
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import page as page_validation
 import pytest
+from pypdf import PdfReader
 
 from solidarity_print.build import BuildOptions, build
 
@@ -50,9 +54,9 @@ def test_dask_local_cluster_builds_the_same_bytes_as_local_processes(roster, tmp
     assert len(shas(tmp_path / "local")) == 6
 
 
-def test_schools_share_one_render_and_personalised_packets_stay_small(roster, tmp_path):
-    import page as page_validation
-
+@pytest.fixture
+def counted(roster):
+    """The roster's schools and a PacketMaker whose renderer counts its WeasyPrint layouts."""
     from solidarity_print.build import _overlay_characters
     from solidarity_print.config import load_campaign
     from solidarity_print.documents import DocumentMaker
@@ -67,10 +71,15 @@ def test_schools_share_one_render_and_personalised_packets_stay_small(roster, tm
     maker.renderer.layout = lambda html, **kw: layouts.append(kw["template"]) or original(html, **kw)
     main, fallback = _overlay_characters(campaign, schools)
     packets = PacketMaker(maker, PacketOptions(overlay_chars=main, overlay_fallback_chars=fallback))
+    return SimpleNamespace(campaign=campaign, schools=schools, maker=maker, packets=packets, layouts=layouts)
+
+
+def test_schools_share_one_render_and_personalised_packets_stay_small(counted):
+    schools, packets = counted.schools, counted.packets
     first = packets.make(schools[0], "en")
-    shared = len(layouts)
+    shared = len(counted.layouts)
     rest = [packets.make(school, "en") for school in schools[1:]]
-    assert len(layouts) == shared, "the second and third school needed no WeasyPrint layout"
+    assert len(counted.layouts) == shared, "the second and third school needed no WeasyPrint layout"
     full = packets._render(schools[0], "en")
     assert len(first.data) <= 1.2 * len(full.data)
     for packet, school in zip([first, *rest], schools):
@@ -78,35 +87,17 @@ def test_schools_share_one_render_and_personalised_packets_stay_small(roster, tm
         assert page_validation.validate_pdf_bytes(packet.data, profile="ua1").is_compliant
 
 
-def test_a_schools_own_posters_and_flyers_are_its_line_drawn_onto_one_shared_render(roster, tmp_path):
-    import io
-
-    import page as page_validation
-    from pypdf import PdfReader
-
-    from solidarity_print.build import _overlay_characters
-    from solidarity_print.config import load_campaign
-    from solidarity_print.documents import DocumentMaker
-    from solidarity_print.packet import PacketMaker, PacketOptions
+def test_a_schools_own_posters_and_flyers_are_its_line_drawn_onto_one_shared_render(counted):
     from solidarity_print.plan import plan_campaign
-    from solidarity_print.roster import load_roster
 
-    campaign = load_campaign()
-    schools, _ = load_roster(roster, campaign)
-    maker = DocumentMaker(campaign, (roster.parent,))
-    layouts = []
-    original = maker.renderer.layout
-    maker.renderer.layout = lambda html, **kw: layouts.append(kw["template"]) or original(html, **kw)
-    main, fallback = _overlay_characters(campaign, schools)
-    packets = PacketMaker(maker, PacketOptions(overlay_chars=main, overlay_fallback_chars=fallback))
-    jobs = [plan_campaign(campaign, languages=("en",), only=("posters", "flyers"), school=school, handout=school.paper)
-            for school in schools[:2]]
+    jobs = [plan_campaign(counted.campaign, languages=("en",), only=("posters", "flyers"), school=school,
+                          handout=school.paper) for school in counted.schools[:2]]
     for job in jobs[0]:
-        packets.make_document(job)
-    shared = len(layouts)
-    second = [packets.make_document(job) for job in jobs[1]]
-    assert len(layouts) == shared >= len(jobs[1]) == 11, "the second school's eleven files needed no layout"
-    whole, _ = maker.make(jobs[1][-1])  # its last flyer, rendered whole for comparison
+        counted.packets.make_document(job)
+    shared = len(counted.layouts)
+    second = [counted.packets.make_document(job) for job in jobs[1]]
+    assert len(counted.layouts) == shared >= len(jobs[1]) == 11, "the second school's eleven files needed no layout"
+    whole, _ = counted.maker.make(jobs[1][-1])  # its last flyer, rendered whole for comparison
     for (data, pages), job in zip(second, jobs[1]):
         text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
         assert pages == 1 and "GSA 2 · School 2" in text and "School 1" not in text
@@ -116,8 +107,6 @@ def test_a_schools_own_posters_and_flyers_are_its_line_drawn_onto_one_shared_ren
 
 
 def test_a_theme_that_prints_the_school_itself_gets_whole_renders_never_the_placeholder(tmp_path):
-    from pypdf import PdfReader
-
     from solidarity_print.resources import DEFAULT_CAMPAIGN
 
     campaign = tmp_path / "campaign"
