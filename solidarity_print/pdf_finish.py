@@ -39,7 +39,7 @@ def finish_packet(data: bytes, *, front_pages: int, appendices: list[Appendix]) 
             labels += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
             pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
             buffer = io.BytesIO()
-            # Object streams make the file smaller and, above all, quick to open for personalisation.
+            # Object streams make the file smaller.
             pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:
             for source in sources:
