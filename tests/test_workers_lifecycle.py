@@ -72,6 +72,13 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:  # ended meanwhile
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -84,18 +91,17 @@ def test_a_killed_build_takes_its_forkserver_and_workers_along(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     build_process = subprocess.Popen([sys.executable, "-m", "solidarity_print", "build", "--no-cache", "--workers", "2",
                                       "--out", str(tmp_path / "out")], env=env, cwd=tmp_path,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.DEVNULL, stderr=(tmp_path / "stderr").open("wb"))
     try:
         deadline = time.monotonic() + 120
         started: list[int] = []
         # The forkserver and two workers below it: the build is rendering.
         while time.monotonic() < deadline and build_process.poll() is None:
-            started = [pid for pid in _descendants(build_process.pid)
-                       if "forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+            started = [pid for pid in _descendants(build_process.pid) if "forkserver" in _command(pid)]
             if len(started) >= 3:
                 break
             time.sleep(0.2)
-        assert len(started) >= 3, "the build never started its workers"
+        assert len(started) >= 3, f"the build never started its workers: {(tmp_path / 'stderr').read_text()[-2000:]}"
         os.kill(build_process.pid, signal.SIGKILL)
         build_process.wait()
         deadline = time.monotonic() + 15
