@@ -136,3 +136,36 @@ def test_an_alarm_during_the_cleanup_becomes_the_items_time_out(monkeypatch):
     assert "took longer than 180 s to render" in outcome.error[1]
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is before
+
+
+FROM_A_THREAD = """
+import multiprocessing.forkserver, os, sys, threading, time
+from pathlib import Path
+from solidarity_print.build import BuildOptions, build
+
+out, options = Path(sys.argv[1]), BuildOptions(languages=("en",), only=("flyers",), workers=1)
+tasks = lambda: len(os.listdir("/proc/self/task"))
+before = tasks()
+thread = threading.Thread(target=build, args=(None, out / "first", options))
+thread.start()
+thread.join()
+deadline = time.monotonic() + 10
+while tasks() > before and time.monotonic() < deadline:  # until the thread has ended in the kernel too
+    time.sleep(0.05)
+forkserver = multiprocessing.forkserver._forkserver._forkserver_pid
+time.sleep(0.5)  # the forkserver has had its parent-death signal
+build(None, out / "second", options)
+print(forkserver, multiprocessing.forkserver._forkserver._forkserver_pid)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts threads in /proc")
+def test_the_forkserver_outlives_the_thread_that_started_it(tmp_path):
+    # Linux sends the parent-death signal when the parent *thread* ends; a library user's build
+    # thread may end while the process builds on.
+    run = subprocess.run([sys.executable, "-c", FROM_A_THREAD, str(tmp_path)], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    first, second = run.stdout.split()
+    assert first == second  # the second build used the same forkserver: it was not killed
+    assert len(list((tmp_path / "second").rglob("*.pdf"))) == 5
