@@ -76,7 +76,7 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
-    entries, cached, started = [], 0, time.monotonic()
+    entries, cached, started, notices = [], 0, time.monotonic(), {}
     with Staging(out) as staging:
         finished = run_all(setup, work, workers=options.workers, executor=executor)
         for item, outcome in (progress(finished, len(work)) if progress else finished):
@@ -86,7 +86,9 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
             staging.add(item.path, outcome.data)
             entries.append(outcome.entry)
             cached += outcome.cached
+            notices.update(dict.fromkeys(outcome.notices))
         staging.commit()
+    warnings += [Problem("WeasyPrint", "", notice, warning=True) for notice in notices]
     return BuildResult(out, entries, write_manifest(out, entries), warnings, cached, time.monotonic() - started)
 
 

@@ -14,7 +14,7 @@ from .resources import DEFAULT_CAMPAIGN
 
 TOP_KEYS = {"campaign", "organizer", "days", "excerpts", "defaults"}
 DEFAULT_KEYS = {"paper", "audience"}
-CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about"}
+CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about", "author"}
 DAY_KEYS = {"slug", "date", "color", "text"}
 TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
 EXCERPT_KEYS = {"source", "pages", "title", "audience", "lang"}
@@ -64,6 +64,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | Non
     tagline = read.per_language(head, "tagline", "campaign", languages, max_len=60) if "tagline" in head else {}
     about = read.per_language(head, "about", "campaign", languages, max_len=300) if "about" in head else {}
     resources_url = read.url(head, "resources_url", "campaign")
+    author = read.text(head, "author", "campaign", max_len=80, required=False) or ""
     org = read.table(data.get("organizer", {}), "organizer", allowed={"name", "url"}, required={"name"})
     org_name = read.text(org, "name", "organizer", max_len=80)
     org_url = read.url(org, "url", "organizer") if "url" in org else ""
@@ -80,7 +81,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | Non
                     about=about, resources_url=resources_url, organizer_name=org_name,
                     organizer_url=org_url, days=days, folder=path.parent, source=path,
                     guide=sections, excerpts=excerpts, strings=strings, default_paper=paper,
-                    default_audience=audience, warnings=tuple(problems.problems))
+                    default_audience=audience, warnings=tuple(problems.problems), author=author)
 
 
 def _one_of(read: FieldReader, table: dict, key: str, choices: tuple[str, ...], default: str) -> str:

@@ -80,6 +80,12 @@ class School:
         """The guide audiences this school's packet carries."""
         return AUDIENCES if self.audience == "both" else (self.audience,)
 
+    @property
+    def author(self) -> str:
+        """Who a school's files name as their author: its club and the school, or the school alone."""
+        name, club = " ".join(self.name.split()), " ".join(self.club.split())  # a line break in a cell is a space
+        return f"{club}, {name}" if club else name
+
 
 @dataclass(frozen=True)
 class Campaign:
@@ -104,6 +110,7 @@ class Campaign:
     default_paper: str = "letter"  # for a school whose roster row names no paper
     default_audience: str = "both"
     warnings: tuple = ()  # Problems that do not stop the build, shown to the user
+    author: str = ""  # who the campaign's own files name as author; "" names nobody
 
     def day(self, slug: str) -> FocusDay:
         """The focus day with this slug."""

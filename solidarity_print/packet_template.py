@@ -20,11 +20,13 @@ from .overlay import OverlayFont
 from .pdf_update import Trailer, append_update, pdf_text
 
 PLACEHOLDER = "SOLIDARITY-PRINT-SCHOOL-NAME"
-TITLE_RE = re.compile(r"<title>.*?</title>", re.S)
+# The author a shared render names (School.author of the anonymous school: club and name are PLACEHOLDER).
+SHARED_AUTHOR = f"{PLACEHOLDER}, {PLACEHOLDER}"
+TITLE_RE = re.compile(r'<title>.*?</title>|<meta name="author"[^>]*>', re.S)
 
 
 def shows_school(html: str) -> bool:
-    """True if a shared render's page (its HTML, without its <title>) prints a school's text: a theme
+    """True if a shared render's page (its HTML, without its title and author) prints a school's text: a theme
     override that does cannot be personalised by drawing, and its schools are rendered whole."""
     return PLACEHOLDER in TITLE_RE.sub("", html)
 
@@ -44,10 +46,11 @@ class PacketTemplate:
     kids: tuple[bytes, ...]  # its /K items, serialised
     kid_pages: tuple[int | None, ...]  # the page index of each kid
     marked: dict[int, tuple[int, tuple[bytes, ...]]]  # drawn page -> (object number of its MCID array, its items)
-    info_entries: bytes  # /Info but /Title
+    info_entries: bytes  # /Info but /Title and /Author
+    info_title: bytes  # the shared render's /Title, serialised
     metadata: int
     metadata_entries: bytes  # the XMP stream's dictionary entries but /Length and /Filter
-    metadata_parts: tuple[bytes, ...]  # the XMP split where the school's name goes (one part if nowhere)
+    metadata_parts: tuple[tuple[bytes, ...], ...]  # the XMP split where the author goes, each part where the school's name goes
 
     def placement(self, page: int, after: int) -> int:
         """Where in the Document's kids a new element for `page` goes: after the page's (`after`+1)-th
@@ -134,9 +137,9 @@ def _read_template(pdf: pikepdf.Pdf, prepared: bytes, drawn_pages: set[int], log
         document=document.objgen[0], document_entries=_entries(document, skip=("/K",)),
         kids=tuple(kid.unparse() for kid in document.K), kid_pages=kid_pages,
         marked=marked,
-        info_entries=_entries(info, skip=("/Title",)),
+        info_entries=_entries(info, skip=("/Title", "/Author")), info_title=info.get("/Title", pikepdf.String("")).unparse(),
         metadata=metadata.objgen[0], metadata_entries=_entries(metadata.stream_dict, skip=("/Length", "/Filter", "/DecodeParms")),
-        metadata_parts=tuple(xmp.split(PLACEHOLDER.encode())))
+        metadata_parts=tuple(tuple(part.split(PLACEHOLDER.encode())) for part in xmp.split(SHARED_AUTHOR.encode())))
 
 
 def _entries(dictionary: pikepdf.Dictionary, skip: tuple[str, ...]) -> bytes:
@@ -167,10 +170,11 @@ class Drawing:
 
 
 def fill(template: PacketTemplate, drawing: Drawing, title: str | None = None, name: str = "",
-         logo: tuple[int, int, bytes, bytes | None] | None = None) -> bytes:
+         logo: tuple[int, int, bytes, bytes | None] | None = None, author: str = "") -> bytes:
     """The packet: the template plus an update with the drawing and its structure elements; the
-    `title` (None keeps the template's), the school's `name` where the XMP has a place for it, and,
-    if given, the logo (width, height, compressed RGB, compressed alpha or None)."""
+    `title` (None keeps the template's), the school's `name` where the XMP has a place for it, its
+    `author` (School.author) in /Info and the XMP, and, if given, the logo (width, height, compressed
+    RGB, compressed alpha or None)."""
     t = template
     objects: dict[int, bytes] = {}
     streams = {t.overlays[page]: (b"/Filter /FlateDecode", zlib.compress(("Q\n" + "".join(parts)).encode("latin-1"), 9))
@@ -193,11 +197,13 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str | None = None, n
     for page, elements in added.items():
         array, items = t.marked[page]
         objects[array] = b"[%s]" % b" ".join(items + tuple(elements))
-    if title is not None:
-        objects[t.trailer.info] = b"<< %s /Title %s >>" % (t.info_entries, pdf_text(title))
-    if len(t.metadata_parts) > 1:
+    # Both are small (the XMP is about 1 KB), so every school's file gets its own, poster and flyer too.
+    objects[t.trailer.info] = b"<< %s /Title %s /Author %s >>" % (
+        t.info_entries, t.info_title if title is None else pdf_text(title), pdf_text(author))
+    if len(t.metadata_parts) > 1 or len(t.metadata_parts[0]) > 1:
+        xml_name, xml_author = (html.escape(text, quote=False).encode("utf-8") for text in (name, author))
         streams[t.metadata] = (t.metadata_entries + b" /Filter /FlateDecode",
-                               zlib.compress(html.escape(name, quote=False).encode("utf-8").join(t.metadata_parts), 9))
+                               zlib.compress(xml_author.join(xml_name.join(part) for part in t.metadata_parts), 9))
     if logo:
         width, height, rgb, alpha = logo
         image = b"/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)

@@ -52,7 +52,8 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
             drawing.artifact(page, _footer_ops(footer_texts[page - 2], template.page_widths[page],
                                                base.footer_space.get(page, 26.0), faces["footer"], size))
     title = base.title.replace(PLACEHOLDER, full_name)
-    data = fill(template, drawing, title, full_name, logo=logo_pixels(school.logo) if school.logo else None)
+    data = fill(template, drawing, title, full_name, logo=logo_pixels(school.logo) if school.logo else None,
+                author=school.author)
     return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={}, personalised=True)
 
 
@@ -67,7 +68,7 @@ def personalize_document(base, template: PacketTemplate, school, typefaces: Type
     for slot in base.slots:
         if slot.name == "org" and not _draw_org(drawing, slot, org, font):
             return None
-    return fill(template, drawing)
+    return fill(template, drawing, name=school.name, author=school.author)
 
 
 def name_size(name: str) -> float:

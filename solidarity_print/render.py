@@ -64,6 +64,15 @@ class LaidOut:
     html: str = ""  # what was laid out
 
 
+# WeasyPrint logs this for every font it subsets without HarfBuzz-subset: slower, but the PDF is right.
+SLOW_SUBSETTING = "Using fontTools instead of HarfBuzz-Subset"
+SLOW_SUBSETTING_NOTICE = ("fonts were subset with fontTools because the HarfBuzz subsetting library is missing: the "
+                          "PDFs are fine, but the build is slower. For speed, install libharfbuzz-subset0 (Debian, "
+                          "Ubuntu) or harfbuzz (Homebrew, Fedora)")
+# What this process's renders had to tell the user once per build; the worker hands them on with each item.
+notices: set[str] = set()
+
+
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's warnings: a missing image or bad CSS is only logged, and must fail the build."""
 
@@ -97,8 +106,11 @@ def _watch(template: str, *fetchers: FolderFetcher):
         if fetcher is not None and fetcher.refused:
             refused = fetcher.refused[0]
             raise RenderError(template, refused.reason, url=refused.url)
-    if collect.messages:
-        raise RenderError(template, "; ".join(dict.fromkeys(collect.messages)))
+    messages = [message for message in dict.fromkeys(collect.messages) if not message.startswith(SLOW_SUBSETTING)]
+    if len(messages) < len(dict.fromkeys(collect.messages)):
+        notices.add(SLOW_SUBSETTING_NOTICE)
+    if messages:
+        raise RenderError(template, "; ".join(messages))
 
 
 class Renderer:

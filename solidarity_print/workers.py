@@ -10,9 +10,10 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import lifeline, render
 from .cache import Cache, item_key
 from .documents import DocumentMaker
 from .errors import RenderError, SolidarityError
@@ -61,6 +62,7 @@ class Outcome:
     entry: ManifestEntry | None
     error: tuple[str, str, str | None] | None = None  # template, message, url
     cached: bool = False
+    notices: tuple[str, ...] = ()  # what the render had to tell the user once per build (render.notices)
 
 
 class _OutOfTime(BaseException):
@@ -87,11 +89,30 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
     _deadline_passed_at = None
     timed = setup.isolate and threading.current_thread() is threading.main_thread()
     too_slow = (_template(item), f"{item.path} took longer than {setup.limits.seconds} s to render", None)
-    if timed:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        # After the deadline the alarm repeats: WeasyPrint catches BaseException in places (SVG
-        # drawing), so one interruption may be swallowed; the next lands elsewhere.
-        signal.setitimer(signal.ITIMER_REAL, setup.limits.seconds, 0.25)
+    render.notices.clear()
+    previous = signal.getsignal(signal.SIGALRM)
+    # The alarm may fire anywhere until it is disarmed, in an except clause or in the cleanup too: the
+    # outer `except` turns every such interruption into the item's time-out.
+    try:
+        try:
+            if timed:
+                signal.signal(signal.SIGALRM, _alarm)
+                # After the deadline the alarm repeats: WeasyPrint catches BaseException in places (SVG
+                # drawing), so one interruption may be swallowed; the next lands elsewhere.
+                signal.setitimer(signal.ITIMER_REAL, setup.limits.seconds, 0.25)
+            outcome = _timed_render(setup, item, maker, packets, cache, too_slow)
+        finally:
+            if timed:
+                _disarm(previous)
+    except _OutOfTime:
+        outcome = Outcome(None, None, too_slow)
+    if _deadline_passed_at is not None:  # the alarm fired, even if the render or the cleanup swallowed it
+        outcome = Outcome(None, None, too_slow)
+    return replace(outcome, notices=tuple(sorted(render.notices)))
+
+
+def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets: PacketMaker, cache: Cache | None,
+                  too_slow: tuple) -> Outcome:
     started = time.monotonic()
     try:
         data, entry = _render(item, maker, packets)
@@ -110,19 +131,34 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         return Outcome(None, None, (exc.template, exc.detail, exc.url))
     except SolidarityError as exc:
         return Outcome(None, None, (_template(item), str(exc), None))
-    finally:
-        if timed:
+
+
+def _disarm(previous) -> None:
+    """Stop the alarm and put back the `previous` handler. An alarm that fires meanwhile (the render
+    ended just at the deadline) raises here once more: start again, the interruption is already counted."""
+    while True:
+        try:
+            signal.signal(signal.SIGALRM, _ignore_late_alarm)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            break
+        except _OutOfTime:
+            continue
+    signal.signal(signal.SIGALRM, previous)
+
+
+def _ignore_late_alarm(signum, frame) -> None:
+    """An alarm already on its way when the timer stopped: its time-out is counted in _deadline_passed_at."""
 
 
 _setup: WorkerSetup | None = None
 
 
-def _install(setup: WorkerSetup) -> None:
-    """Pool initializer: the setup (with the whole campaign) crosses to each worker once, not per item."""
+def _install(setup: WorkerSetup, build_end) -> None:
+    """Pool initializer: the setup (with the whole campaign) crosses to each worker once, not per item;
+    the worker exits as soon as the build (holding the other end of `build_end`) is gone."""
     global _setup
     _setup = setup
+    lifeline.hold(build_end)
 
 
 def _render_installed(item: Work) -> Outcome:
@@ -154,9 +190,10 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None,
     own = executor is None
     if own:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["solidarity_print.workers"])
+        context.set_forkserver_preload(["solidarity_print.forkserver_setup"])
+        line = lifeline.Lifeline()
         executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(items) or 1)),
-                                       mp_context=context, initializer=_install, initargs=(setup,))
+                                       mp_context=context, initializer=_install, initargs=(setup, line.end))
     failed = True
     try:
         futures = {(executor.submit(_render_installed, item) if own else executor.submit(render_work, setup, item)): item
@@ -187,6 +224,7 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None,
             if failed:  # the build is over: do not wait for items still rendering
                 _kill_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
+            line.close()
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
