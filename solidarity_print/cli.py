@@ -47,7 +47,7 @@ def _usage_mistakes(action):
         try:
             return action()
         except OptionError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise click.UsageError(str(exc), ctx=click.get_current_context(silent=True)) from None
     return run
 
 
@@ -160,7 +160,7 @@ def _summary(result) -> str:
     schools = len({entry.school for entry in entries if entry.school})
     size = sum((result.out / entry.path).stat().st_size for entry in entries) / 1e6
     packet_words = f", {packets} packet{'s' if packets != 1 else ''} for {schools} school{'s' if schools != 1 else ''}" if packets else ""
-    kept = f", kept {result.kept} of earlier builds" if result.kept else ""
+    kept = f", kept {result.kept} file{'s' if result.kept != 1 else ''} of earlier builds" if result.kept else ""
     return (f"Built {_campaign_words(result.campaign)}: {len(entries)} PDF{'s' if len(entries) != 1 else ''} "
             f"({pages} pages{packet_words}, {size:.1f} MB) in {result.seconds:.1f} s, {result.cached} from the cache; "
             f"removed {result.removed} stale file{'s' if result.removed != 1 else ''}{kept}; {result.manifest}")

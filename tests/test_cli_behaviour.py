@@ -142,7 +142,7 @@ def test_a_filtered_build_replaces_only_what_it_selects(built):
     assert result.exit_code == 0, result.output
     after = manifest_of(out)
     assert paths_of(after) == paths_of(before)
-    assert "Built" in result.output and "5 PDFs" in result.output and "kept 31 of earlier builds" in result.output
+    assert "Built" in result.output and "5 PDFs" in result.output and "kept 31 files of earlier builds" in result.output
 
 
 def test_a_campaign_build_in_a_roster_folder_keeps_the_schools(built):
