@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .build import BuildOptions, build
 from .cache import default_folder
@@ -93,6 +94,10 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if schools and not roster:
         raise click.UsageError("--school needs --roster")
+    if workers and scheduler:
+        raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
+    if no_cache and click.get_current_context().get_parameter_source("cache_folder") != ParameterSource.DEFAULT:
+        raise click.UsageError("--cache does nothing with --no-cache: give one of them")
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,

@@ -197,12 +197,14 @@ def test_a_manifest_path_outside_the_folder_is_never_removed(tmp_path):
     (["ROSTER", "--only", "flyers", "--posters", "fit"], "--posters"),
     (["ROSTER", "--school", "nosuch"], "--school"),
     (["ROSTER", "--lang", "es"], "--lang"),  # every school of the roster is English-only
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "--workers"),
+    (["--no-cache", "--cache", "CACHE"], "--cache"),
 ])
 def test_options_that_do_nothing_are_usage_mistakes(tmp_path, args, option):
     roster = tmp_path / "schools.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    args = [a for arg in args for a in (["--roster", str(roster)] if arg == "ROSTER" else [arg])]
-    result = run("build", "--out", tmp_path / "out", *args)
+    args = [{"ROSTER": ["--roster", str(roster)], "CACHE": [str(tmp_path / "cache")]}.get(arg, [arg]) for arg in args]
+    result = run("build", "--out", tmp_path / "out", *(a for arg in args for a in arg))
     assert result.exit_code == 2, result.output
     assert f"Error: {option}" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
