@@ -1,6 +1,13 @@
 """solidarity-print: print-ready, accessible Solidarity Week materials from a campaign file and a roster."""
-from .errors import InputError, Problem, RenderError, SolidarityError
+from .build import BuildOptions, BuildResult, build
+from .config import load_campaign
+from .errors import InputError, OptionError, OutputError, Problem, RenderError, SolidarityError
+from .output import ManifestEntry
+from .packet import PacketOptions
+from .roster import load_roster
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "RenderError", "SolidarityError", "__version__"]
+__all__ = ["BuildOptions", "BuildResult", "InputError", "ManifestEntry", "OptionError", "OutputError",
+           "PacketOptions", "Problem", "RenderError", "SolidarityError", "__version__", "build",
+           "load_campaign", "load_roster"]

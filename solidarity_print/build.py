@@ -10,12 +10,13 @@ from pathlib import Path
 from . import fonts
 from .cache import inputs_fingerprint
 from .config import load_campaign
-from .errors import InputError, Problem, RenderError
+from .errors import OptionError, Problem, RenderError
 from .model import Campaign, School
 from .roster import load_roster
 from .output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
 from .packet import PacketOptions, document_variant, packet_variant
-from .plan import KINDS, PAPERS, plan_campaign
+from .plan import KINDS, PAPERS, canonical_kinds, plan_campaign
+from .stale import Scope, previous_entries, remove_stale, sort_out
 from .workers import Limits, Outcome, Work, WorkerSetup, run_all
 
 
@@ -33,6 +34,9 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     cached: int = 0  # files that came from the cache instead of being rendered
     seconds: float = 0.0
+    campaign: Campaign | None = None  # the campaign that was built
+    removed: int = 0  # stale files of earlier builds removed (see stale.py)
+    kept: int = 0  # files of earlier builds outside this build's filters, still listed in the manifest
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,11 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     or with a roster each school's personalised posters and flyers and its packets.
 
     Items render on `executor` (any concurrent.futures.Executor, e.g. a Dask client's) or on a pool of
-    `options.workers` processes. Files appear at their final paths only once every item succeeded."""
+    `options.workers` processes. Files appear at their final paths only once every item succeeded;
+    then the files the previous manifest listed within this build's scope that it no longer makes are
+    removed, and the manifest lists this build's files and the other builds' files still there."""
+    options = replace(options, only=canonical_kinds(options.only))
+    _check_options(options)
     campaign = load_campaign(campaign_file)
     languages = _languages(campaign, options.languages)
     warnings = list(campaign.warnings)
@@ -66,6 +74,8 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
         schools = _selected(schools, options.schools)
         warnings += roster_warnings
     work = _plan(campaign, schools, languages, options)
+    if not work:
+        raise _nothing_to_build(campaign, options, languages)
     check_unique_paths([w.path for w in work])
     for item in work:
         safe_join(out, item.path)
@@ -76,6 +86,9 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
+    previous, problems = previous_entries(out)
+    stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options))
+    warnings += problems
     entries, cached, started, notices = [], 0, time.monotonic(), {}
     with Staging(out) as staging:
         finished = run_all(setup, work, workers=options.workers, executor=executor)
@@ -88,8 +101,53 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
         staging.commit()
+        removed, problems = remove_stale(out, stale)
+    warnings += problems
     warnings += [Problem("WeasyPrint", "", notice, warning=True) for notice in notices]
-    return BuildResult(out, entries, write_manifest(out, entries), warnings, cached, time.monotonic() - started)
+    return BuildResult(out, entries, write_manifest(out, entries + kept), warnings, cached, time.monotonic() - started,
+                       campaign, removed, len(kept))
+
+
+def _check_options(options: BuildOptions) -> None:
+    """Options that would change nothing are mistakes: say so instead of silently ignoring them."""
+    unknown = [kind for kind in options.only if kind not in KINDS]
+    if unknown or not options.only:
+        raise OptionError("--only", f"{', '.join(unknown) or 'nothing'}: choose from {', '.join(KINDS)}")
+    filtered = set(options.only) != set(KINDS)
+    # (option, the words of its value): what only a packet uses
+    packet_options = [given for given, used in ((("--duplex", ""), options.packets.duplex),
+                                                 (("--posters", "fit "), options.packets.posters != "own")) if used]
+    if not options.roster:
+        if options.schools:
+            raise OptionError("--school", "needs --roster: it picks schools of the roster")
+        useless = packet_options + ([("--only", "packets ")] if filtered and "packets" in options.only else [])
+        if useless:
+            option, value = useless[0]
+            raise OptionError(option, f"{value}needs --roster: only a roster build makes packets")
+        return
+    ignored = [kind for kind in options.only if kind not in ("posters", "flyers", "packets")] if filtered else []
+    if ignored:
+        raise OptionError("--only", f"{', '.join(ignored)} writes nothing with --roster: a school's guides and "
+                                    "excerpts are printed inside its packet (--only packets)")
+    if packet_options and "packets" not in options.only:
+        option, value = packet_options[0]
+        raise OptionError(option, f"{value}only changes packets: add packets to --only")
+
+
+def _nothing_to_build(campaign: Campaign, options: BuildOptions, languages: tuple[str, ...]) -> OptionError:
+    """The error for options that select no file at all."""
+    if options.roster:
+        return OptionError("--lang", f"no school selected is printed in {', '.join(languages)} "
+                                     "(the roster's languages column says which languages each school gets)")
+    return OptionError("--only", f"{', '.join(options.only)} selects no file: the campaign declares no [[excerpts]]")
+
+
+def _scope(options: BuildOptions) -> Scope:
+    """The files this build answers for: all of its kind of build, or only those its filters select."""
+    return Scope(roster=options.roster is not None,
+                 schools=frozenset(options.schools) if options.schools else None,
+                 languages=frozenset(options.languages) if options.languages else None,
+                 kinds=None if set(options.only) == set(KINDS) else frozenset(options.only))
 
 
 def _overlay_characters(campaign: Campaign, schools: list[School]) -> tuple[str, str]:
@@ -142,8 +200,8 @@ def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:
     known = {school.slug for school in schools}
     unknown = [slug for slug in slugs if slug not in known]
     if unknown:
-        raise InputError([Problem("--school", "", f"no school with slug {', '.join(unknown)} in the roster "
-                                                  f"(slugs: {', '.join(sorted(known))})")])
+        raise OptionError("--school", f"no school with slug {', '.join(unknown)} in the roster "
+                                      f"(slugs: {', '.join(sorted(known))})")
     return [school for school in schools if school.slug in slugs]
 
 
@@ -152,8 +210,8 @@ def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str,
         return campaign.languages
     unknown = [lang for lang in wanted if lang not in campaign.languages]
     if unknown:
-        raise InputError([Problem("--lang", "", f"{', '.join(unknown)} is not a language of this campaign "
-                                              f"(it has: {', '.join(campaign.languages)})")])
+        raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
+                                    f"(it has: {', '.join(campaign.languages)})")
     return tuple(wanted)
 
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .build import BuildOptions, build
 from .cache import default_folder
@@ -13,23 +14,42 @@ from .cluster import dask_executor
 from .packet import PacketOptions
 from .roster import load_roster
 from .config import load_campaign
-from .errors import InputError, SolidarityError
-from .plan import KINDS, PAPERS
+from .errors import InputError, OptionError, SolidarityError
+from .plan import KIND_ALIASES, KINDS, PAPERS
+from .resources import DEFAULT_CAMPAIGN
 from .scaffold import new_campaign
 
 EXIT_PROBLEMS = 1
 
 
-def _csv_choice(choices: tuple[str, ...]):
+def _csv_choice(choices: tuple[str, ...], aliases: dict[str, str]):
     def convert(ctx, param, value):
         if value is None:
             return None
-        items = tuple(v.strip() for v in value.split(",") if v.strip())
+        items = tuple(aliases.get(v, v) for v in (v.strip() for v in value.split(",")) if v)
         bad = [v for v in items if choices and v not in choices]
         if bad or not items:
             raise click.BadParameter(f"{value!r}: choose from {', '.join(choices)}")
-        return items
+        return tuple(dict.fromkeys(items))
     return convert
+
+
+def _campaign_here(campaign_file: Path | None) -> Path | None:
+    """--campaign if given, else ./campaign.toml if there is one (as mkdocs reads ./mkdocs.yml), else
+    None: the built-in campaign."""
+    if campaign_file is None and Path("campaign.toml").is_file():
+        return Path("campaign.toml")
+    return campaign_file
+
+
+def _usage_mistakes(action):
+    """`action`, with an option the library finds naming nothing or doing nothing reported as a usage mistake (exit 2)."""
+    def run():
+        try:
+            return action()
+        except OptionError as exc:
+            raise click.UsageError(str(exc), ctx=click.get_current_context(silent=True)) from None
+    return run
 
 
 def _languages(ctx, param, value):
@@ -49,11 +69,13 @@ def cli():
 
 @cli.command("build")
 @click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
-              help="campaign.toml, or its folder, to build (default: the built-in Solidarity Week 2023 campaign).")
+              help="campaign.toml, or its folder, to build (default: ./campaign.toml if there is one, "
+                   "else the built-in Solidarity Week 2023 campaign).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
               help="Folder to write the PDFs and manifest.json into.")
 @click.option("--lang", "languages", callback=_languages, help="Languages to build, e.g. en,es (default: all).")
-@click.option("--only", callback=_csv_choice(KINDS), help=f"Materials to build: {','.join(KINDS)} (default: all).")
+@click.option("--only", callback=_csv_choice(KINDS, KIND_ALIASES),
+              help=f"Materials to build: {','.join(KINDS)} (default: all; 'guide' means guides).")
 @click.option("--paper", type=click.Choice(sorted(PAPERS)), default="tabloid", show_default=True,
               help="Poster paper; flyers and guides use letter, or A4 with a4/a3 posters.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
@@ -72,6 +94,11 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if schools and not roster:
         raise click.UsageError("--school needs --roster")
+    if workers and scheduler:
+        raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
+    if no_cache and click.get_current_context().get_parameter_source("cache_folder") != ParameterSource.DEFAULT:
+        raise click.UsageError("--cache does nothing with --no-cache: give one of them")
+    campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
                            cache=None if no_cache else cache_folder)
@@ -97,16 +124,18 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
         with dask_executor(scheduler) as executor:
             return build(campaign_file, out, options, progress=progress, executor=executor)
 
-    result = _run(run)
+    result = _run(_usage_mistakes(run))
     click.echo(_summary(result))
 
 
 @cli.command("check")
 @click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
-              help="campaign.toml, or its folder, to check (default: the built-in campaign).")
+              help="campaign.toml, or its folder, to check (default: ./campaign.toml if there is one, else the "
+                   "built-in campaign).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="schools.csv to check as well.")
 def check_command(campaign_file, roster):
     """Validate a campaign (and a roster) and list every problem."""
+    campaign_file = _campaign_here(campaign_file)
     campaign = _run(lambda: load_campaign(campaign_file))
     click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)})")
     if roster:
@@ -128,15 +157,30 @@ def new_command(folder):
 
 
 def _summary(result) -> str:
-    """'Wrote 60 PDFs (172 pages, 5 packets for 4 schools, 12.3 MB) in 26.4 s, 0 from the cache, and dist/manifest.json'."""
+    """'Built the built-in campaign "Solidarity Week 2023": 26 PDFs (49 pages, 1.2 MB) in 5.2 s, 0 from
+    the cache; removed 0 stale files; dist/manifest.json' (packets and schools counted with a roster)."""
     entries = result.entries
     pages = sum(entry.pages for entry in entries)
     packets = sum(entry.kind == "packet" for entry in entries)
     schools = len({entry.school for entry in entries if entry.school})
     size = sum((result.out / entry.path).stat().st_size for entry in entries) / 1e6
     packet_words = f", {packets} packet{'s' if packets != 1 else ''} for {schools} school{'s' if schools != 1 else ''}" if packets else ""
-    return (f"Wrote {len(entries)} PDFs ({pages} pages{packet_words}, {size:.1f} MB) in {result.seconds:.1f} s, "
-            f"{result.cached} from the cache, and {result.manifest}")
+    kept = f", kept {result.kept} file{'s' if result.kept != 1 else ''} of earlier builds" if result.kept else ""
+    return (f"Built {_campaign_words(result.campaign)}: {len(entries)} PDF{'s' if len(entries) != 1 else ''} "
+            f"({pages} pages{packet_words}, {size:.1f} MB) in {result.seconds:.1f} s, {result.cached} from the cache; "
+            f"removed {result.removed} stale file{'s' if result.removed != 1 else ''}{kept}; {result.manifest}")
+
+
+def _campaign_words(campaign) -> str:
+    """'the built-in campaign "Solidarity Week 2023"' or '"Our Week" (campaign.toml)': which campaign a build used."""
+    name = campaign.name[campaign.languages[0]]
+    if campaign.source == (DEFAULT_CAMPAIGN / "campaign.toml").resolve():
+        return f'the built-in campaign "{name}"'
+    try:
+        where = campaign.source.relative_to(Path.cwd().resolve())
+    except ValueError:
+        where = campaign.source
+    return f'"{name}" ({where})'
 
 
 def _run(action):

@@ -31,6 +31,15 @@ class InputError(SolidarityError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class OptionError(InputError):
+    """A build option that names nothing in the inputs or does nothing (an unknown language or
+    school, packet options without a roster): a usage mistake, which the CLI reports with exit code 2."""
+
+    def __init__(self, option: str, message: str):
+        self.option = option
+        super().__init__([Problem(option, "", message)])
+
+
 class RenderError(SolidarityError):
     """A document could not be rendered: names the template and, where known, the URL or message."""
 

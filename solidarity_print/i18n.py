@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -57,10 +58,24 @@ def date_range(start: dt.date, end: dt.date, lang: str) -> str:
     return format_date(start, first, locale=locale) + format_date(end, second, locale=locale)
 
 
-def slugify(text: str) -> str:
-    """An ASCII file-name slug: 'Escuela José Martí' -> 'escuela-jose-marti'."""
+SLUG_LIMIT = 60  # characters: paths stay well inside what ZIP tools on Windows unpack
+
+
+def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
+    """An ASCII file-name slug: 'Escuela José Martí' -> 'escuela-jose-marti'.
+
+    A slug longer than `limit` is cut at a word boundary and ends in six characters of a hash of the
+    whole slug ('...-a1b2c3'): short, stable, and still different for names that share their start."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:6]
+    room = limit - len(digest) - 1
+    head = slug[:room]
+    if slug[room] != "-" and "-" in head[limit // 3:]:  # cut at a word boundary not too near the start
+        head = head[:head.rindex("-")]
+    return f"{head.rstrip('-')}-{digest}"
 
 
 def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: ProblemCollector) -> dict[str, dict[str, str]]:

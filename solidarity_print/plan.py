@@ -6,7 +6,13 @@ from typing import Any
 
 from .model import AUDIENCES, Campaign, School
 
-KINDS = ("posters", "flyers", "guide", "excerpts", "packets")  # "packets" only matters with a roster
+KINDS = ("posters", "flyers", "guides", "excerpts", "packets")  # "packets" only matters with a roster
+KIND_ALIASES = {"guide": "guides"}  # the manifest's kind of a guide file, accepted as well
+
+
+def canonical_kinds(only: tuple[str, ...]) -> tuple[str, ...]:
+    """`only` with every alias replaced by its --only name, in order, once each."""
+    return tuple(dict.fromkeys(KIND_ALIASES.get(kind, kind) for kind in only))
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
     With a `school`, the posters and flyers carry its name, the guides are those of its audience,
     and paths sit under the school's folder."""
     jobs: list[Job] = []
+    only = canonical_kinds(only)
     poster = PAPERS[paper]
     handout = PAPERS[handout] if handout else handout_paper(paper)
     audiences = school.audiences() if school else AUDIENCES
@@ -89,7 +96,7 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
                                 handout, "flyer.html", day.slug,
                                 dict(base, day=day, text=text, accent=day.color, paper=handout,
                                      unit=handout.unit(FLYER_RATIO))))
-        if "guide" in only:
+        if "guides" in only:
             for audience in audiences:
                 guide_title = t[f"{audience}_guide"]
                 jobs.append(Job("guide", f"{folder}{lang}/guides/{audience}-guide.pdf", lang, f"{guide_title} — {name}", handout,

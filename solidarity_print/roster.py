@@ -10,7 +10,7 @@ from pathlib import Path
 from . import fonts, images
 from .errors import Problem, ProblemCollector
 from .fields import INVISIBLE_RE, SLUG_RE
-from .i18n import slugify
+from .i18n import SLUG_LIMIT, slugify
 from .model import AUDIENCES, Campaign, School
 
 COLUMNS = ("name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
@@ -140,6 +140,9 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         slug = row.get("slug") or slugify(name)
         if row.get("slug") and not SLUG_RE.match(row["slug"]):
             problems.add(where("slug"), f"{row['slug']!r} must be lower-case letters, digits and hyphens")
+        elif len(slug) > SLUG_LIMIT:
+            problems.add(where("slug"), f"is {len(slug)} characters long: at most {SLUG_LIMIT}, so that paths "
+                                        "stay short enough for ZIP files on Windows")
         elif not slug:
             problems.add(where("slug"), f"cannot make a file name from {name!r}: give the school a slug")
         elif slug in seen_slugs and not duplicate:  # a duplicate school is reported once, by name

@@ -68,9 +68,9 @@ def test_usage_errors_exit_2():
     assert run("build", "--paper", "legal").exit_code == 2
 
 
-def test_unknown_language_is_an_input_problem(tmp_path):
+def test_unknown_language_is_a_usage_mistake(tmp_path):
     result = run("build", "--lang", "fr", "--out", str(tmp_path / "o"))
-    assert result.exit_code == 1 and "fr" in result.output and not (tmp_path / "o").exists()
+    assert result.exit_code == 2 and "fr" in result.output and not (tmp_path / "o").exists()
 
 
 def test_a4_posters_and_flyers(tmp_path):

@@ -1,0 +1,109 @@
+"""Files an earlier build wrote that this one no longer makes: found through the previous manifest only."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import OutputError, Problem
+from .output import MANIFEST, ManifestEntry, safe_join
+
+# The --only name that makes each kind of file the manifest lists.
+ONLY_OF_KIND = {"poster": "posters", "flyer": "flyers", "guide": "guides", "excerpt": "excerpts", "packet": "packets"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which files of the output folder a build answers for. A filter (--school, --lang, --only) narrows
+    it: files outside the scope belong to other builds and are kept, in the folder and in the manifest.
+    A roster build answers for the schools' folders, a build without one for the campaign's materials."""
+
+    roster: bool
+    schools: frozenset[str] | None = None  # None: every school (of a roster build)
+    languages: frozenset[str] | None = None  # None: every language
+    kinds: frozenset[str] | None = None  # --only names; None: every kind
+
+    def covers(self, entry: ManifestEntry) -> bool:
+        """True if this build would have made `entry`'s file, were it still wanted."""
+        if (entry.school is not None) != self.roster:
+            return False
+        if self.schools is not None and entry.school not in self.schools:
+            return False
+        # Excerpts are built whatever the languages asked for: their language is the source PDF's.
+        if self.languages is not None and entry.kind != "excerpt" and entry.lang not in self.languages:
+            return False
+        return self.kinds is None or ONLY_OF_KIND.get(entry.kind) in self.kinds
+
+
+def previous_entries(out: Path) -> tuple[list[ManifestEntry], list[Problem]]:
+    """The entries of OUT/manifest.json as the last build left it; none, with a warning, if it cannot be read."""
+    path = out / MANIFEST
+    if not path.is_file():
+        return [], []
+    try:
+        files = json.loads(path.read_text(encoding="utf-8"))["files"]
+        return [entry for entry in map(_entry, files) if entry is not None], []
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        return [], [Problem(str(path), "", f"cannot be read ({exc}): files of earlier builds were neither removed "
+                                           "nor listed again", warning=True)]
+
+
+def sort_out(out: Path, previous: list[ManifestEntry], written: list[str],
+             scope: Scope) -> tuple[list[str], list[ManifestEntry]]:
+    """Split the previous build's entries into the paths now stale (in scope, not written again) and
+    the entries to keep listing (out of scope, not written again, file still there)."""
+    # One file on case-insensitive file systems: never remove what this build just wrote.
+    again = {path.casefold() for path in written}
+    stale, kept = [], []
+    for entry in previous:
+        if entry.path.casefold() in again:
+            continue
+        if scope.covers(entry):
+            stale.append(entry.path)
+        elif (target := _target(out, entry.path)) is not None and target.is_file():
+            kept.append(entry)
+    return stale, kept
+
+
+def remove_stale(out: Path, paths: list[str]) -> tuple[int, list[Problem]]:
+    """Remove these files (and the folders that leaves empty, up to `out`); return how many were
+    removed, and a warning for each that could not be."""
+    removed, problems = 0, []
+    for relative in paths:
+        target = _target(out, relative)
+        if target is None or not (target.is_file() or target.is_symlink()):
+            continue
+        try:
+            target.unlink()
+        except OSError as exc:
+            problems.append(Problem(str(target), "", f"stale file could not be removed: {exc.strerror or exc}",
+                                    warning=True))
+            continue
+        removed += 1
+        folder = target.parent
+        while folder != out:
+            try:
+                folder.rmdir()  # fails, as it should, on a folder that still holds anything
+            except OSError:
+                break
+            folder = folder.parent
+    return removed, problems
+
+
+def _target(out: Path, relative: str) -> Path | None:
+    """`out / relative`, or None for a path a hand-edited manifest may hold that lies outside `out`."""
+    try:
+        return safe_join(out, relative)
+    except OutputError:
+        return None
+
+
+def _entry(data: object) -> ManifestEntry | None:
+    if not isinstance(data, dict) or not isinstance(data.get("path"), str):
+        return None
+    names = {field.name for field in fields(ManifestEntry)} - {"extra"}
+    known = {name: data.get(name) for name in names}
+    return ManifestEntry(**known, extra={key: value for key, value in data.items() if key not in names})
+
+
+__all__ = ["Scope", "previous_entries", "remove_stale", "sort_out"]
