@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 from pathlib import Path
 
-from . import guide, i18n, user_pdf
+from . import contrast, guide, i18n, user_pdf
 from .errors import InputError, Problem, ProblemCollector
 from .fields import FieldReader
 from .model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
@@ -112,6 +113,8 @@ def _days(value: object, read: FieldReader, languages: tuple[str, ...], start: d
         path = f"days[{i}]"
         table = read.table(raw, path, allowed=DAY_KEYS, required=DAY_KEYS)
         slug, date, color = read.slug(table, "slug", path), read.date(table, "date", path), read.color(table, "color", path)
+        if color:
+            _check_contrast(read.problems, f"{path}.color", color)
         if slug in seen_slugs:
             read.problems.add(f"{path}.slug", f"{slug!r} is already used by {seen_slugs[slug]}")
         if date in seen_dates:
@@ -126,6 +129,17 @@ def _days(value: object, read: FieldReader, languages: tuple[str, ...], start: d
         if slug and date and color and all(text.values()) and len(text) == len(languages):
             days.append(FocusDay(slug=slug, date=date, color=color, text=text))
     return tuple(sorted(days, key=lambda d: d.date))
+
+
+def _check_contrast(problems: ProblemCollector, where: str, color: str) -> None:
+    """A day's colour carries white text and is printed as text on white: both need WCAG AA contrast."""
+    measured = contrast.ratio(color, contrast.WHITE)
+    if measured < contrast.NEEDED:
+        fix = contrast.darker_passing(color)
+        problems.add(where, f"{color} has a contrast of only {math.floor(measured * 10) / 10:g}:1 with white; the "
+                            f"white text printed on it and the headings printed in it need {contrast.NEEDED:g}:1 "
+                            f"(WCAG AA). A darker {fix} of the same hue has "
+                            f"{math.floor(contrast.ratio(fix, contrast.WHITE) * 10) / 10:g}:1")
 
 
 def _check_in_window(problems: ProblemCollector, where: str, date: dt.date, start: dt.date | None, end: dt.date | None) -> None:
