@@ -145,8 +145,10 @@ def _run(action):
         result = action()
     except InputError as exc:
         errors = [p for p in exc.problems if not p.warning]
-        click.echo(f"error: {len(errors)} problem{'s' if len(errors) != 1 else ''} found:", err=True)
-        for problem in exc.problems:
+        warnings = [p for p in exc.problems if p.warning]
+        also = f" (and {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+        click.echo(f"error: {len(errors)} problem{'s' if len(errors) != 1 else ''} found{also}:", err=True)
+        for problem in errors + warnings:  # each warning's own text says "warning:"
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_PROBLEMS)
     except SolidarityError as exc:

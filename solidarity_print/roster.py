@@ -165,11 +165,13 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
 def _languages(value: str, campaign: Campaign, where: str, problems: ProblemCollector) -> tuple[str, ...]:
     if not value:
         return campaign.languages
-    wanted = tuple(dict.fromkeys(v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()))
-    for lang in wanted:
-        if lang not in campaign.languages:
+    # Spelled as the campaign spells it, whatever the case: "EN" and "pt-br" are en and pt-BR.
+    spelling = {lang.casefold(): lang for lang in campaign.languages}
+    written = [v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()]
+    for lang in written:
+        if lang.casefold() not in spelling:
             problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(campaign.languages)})")
-    return tuple(lang for lang in wanted if lang in campaign.languages)
+    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in written if lang.casefold() in spelling))
 
 
 def _choice(row, column, choices, default, where, problems) -> str:
