@@ -57,7 +57,7 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
 
     Items render on `executor` (any concurrent.futures.Executor, e.g. a Dask client's) or on a pool of
     `options.workers` processes. Files appear at their final paths only once every item succeeded."""
-    campaign = load_campaign(campaign_file)
+    campaign = load_campaign(campaign_file, options.languages)
     languages = _languages(campaign, options.languages)
     warnings = list(campaign.warnings)
     schools: list[School] = []

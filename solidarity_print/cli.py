@@ -105,9 +105,11 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 @click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
               help="campaign.toml, or its folder, to check (default: the built-in campaign).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="schools.csv to check as well.")
-def check_command(campaign_file, roster):
+@click.option("--lang", "languages", callback=_languages,
+              help="Only these languages must be complete, e.g. en (default: all); the others' gaps are warnings.")
+def check_command(campaign_file, roster, languages):
     """Validate a campaign (and a roster) and list every problem."""
-    campaign = _run(lambda: load_campaign(campaign_file))
+    campaign = _run(lambda: load_campaign(campaign_file, languages))
     click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)})")
     if roster:
         schools, warnings = _run(lambda: load_roster(roster, campaign))

@@ -5,6 +5,7 @@ import datetime as dt
 import math
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from . import contrast, guide, i18n, user_pdf
@@ -23,8 +24,11 @@ YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 LONGEST_WEEK = dt.timedelta(days=13)
 
 
-def load_campaign(path: Path | None = None) -> Campaign:
-    """Read and validate a campaign file (the built-in campaign when `path` is None)."""
+def load_campaign(path: Path | None = None, languages: tuple[str, ...] | None = None) -> Campaign:
+    """Read and validate a campaign file (the built-in campaign when `path` is None).
+
+    `languages` (default: every language the campaign declares) are the ones to print: only their
+    texts must be complete, the Campaign carries only them, and the others' gaps are warnings."""
     path = (path or DEFAULT_CAMPAIGN / "campaign.toml").resolve()
     if path.is_dir():
         path = path / "campaign.toml"  # a campaign folder, as `solidarity-print new` makes them
@@ -41,17 +45,66 @@ def load_campaign(path: Path | None = None) -> Campaign:
         raise InputError([Problem(str(path), "", "is not valid TOML: values are nested too deeply")]) from None
     except ValueError as exc:  # e.g. an integer longer than Python will convert
         raise InputError([Problem(str(path), "", f"is not valid TOML: {exc}")]) from None
-    campaign = _build(data, path, problems)
+    data = _without_undeclared_texts(data, problems)
+    campaign = _build(data, path, problems, languages)
+    if campaign is not None and set(campaign.languages) != set(campaign.all_languages):
+        _others_as_warnings(data, path, problems)
+        campaign = replace(campaign, warnings=tuple(problems.problems))
     problems.raise_if_any()
     return campaign
 
 
-def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | None:
+def _others_as_warnings(data: dict, path: Path, problems: ProblemCollector) -> None:
+    """Validate the campaign for every declared language: what that adds is about the languages not
+    wanted now, and is reported as warnings (English can ship while Spanish is unfinished)."""
+    every = ProblemCollector(problems.file)
+    _build(data, path, every, None)
+    known = {(p.where, p.message) for p in problems.problems}
+    for problem in every.problems:
+        if (problem.where, problem.message) not in known:
+            problems.add(problem.where, problem.message, warning=True)
+
+
+def _without_undeclared_texts(data: dict, problems: ProblemCollector) -> dict:
+    """The data without texts in languages `campaign.languages` does not list (left behind when a
+    language is dropped): one warning per language naming what is ignored, not an error per key."""
+    declared = (data.get("campaign") or {}).get("languages") if isinstance(data.get("campaign"), dict) else None
+    if not isinstance(declared, list):
+        return data
+    ignored: dict[str, list[str]] = {}
+
+    def strip(table: object, path: str) -> object:
+        if not isinstance(table, dict):
+            return table
+        kept = {}
+        for key, value in table.items():
+            if key not in declared and isinstance(key, str) and i18n.is_known_language(key):
+                ignored.setdefault(key, []).append(f"{path}.{key}")
+            else:
+                kept[key] = value
+        return kept
+
+    data = dict(data)
+    data["campaign"] = {k: strip(v, f"campaign.{k}") if k in ("name", "tagline", "about") else v
+                        for k, v in data["campaign"].items()}
+    if isinstance(data.get("days"), list):
+        data["days"] = [dict(day, text=strip(day["text"], f"days[{i}].text")) if isinstance(day, dict) and "text" in day
+                        else day for i, day in enumerate(data["days"])]
+    for lang, keys in ignored.items():
+        problems.add("campaign.languages", f"texts in {lang!r} are ignored because {lang!r} is not in campaign.languages: "
+                                           f"{', '.join(keys)}", warning=True)
+    return data
+
+
+def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str, ...] | None) -> Campaign | None:
     read = FieldReader(problems)
     read.table(data, "", allowed=TOP_KEYS, required={"campaign", "organizer", "days"})
     head = read.table(data.get("campaign", {}), "campaign", allowed=CAMPAIGN_KEYS,
                       required={"slug", "start", "end", "languages", "resources_url", "name"})
-    languages = _languages(head.get("languages"), problems)
+    declared = _languages(head.get("languages"), problems)
+    languages = _wanted(declared, wanted, problems)
+    data = _only_languages(data, set(declared) - set(languages))
+    head = data["campaign"] if isinstance(data.get("campaign"), dict) else {}
     slug = read.slug(head, "slug", "campaign")
     start, end = read.date(head, "start", "campaign"), read.date(head, "end", "campaign")
     if start and end and not (dt.timedelta(0) <= end - start <= LONGEST_WEEK):
@@ -81,7 +134,36 @@ def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | Non
                     about=about, resources_url=resources_url, organizer_name=org_name,
                     organizer_url=org_url, days=days, folder=path.parent, source=path,
                     guide=sections, excerpts=excerpts, strings=strings, default_paper=paper,
-                    default_audience=audience, warnings=tuple(problems.problems))
+                    default_audience=audience, warnings=tuple(problems.problems), all_languages=declared)
+
+
+def _wanted(declared: tuple[str, ...], wanted: tuple[str, ...] | None, problems: ProblemCollector) -> tuple[str, ...]:
+    """The wanted languages in the campaign's spelling ("EN" is en); all declared when none are named."""
+    if not wanted:
+        return declared
+    spelling = {lang.casefold(): lang for lang in declared}
+    unknown = [lang for lang in wanted if lang.casefold() not in spelling]
+    if unknown and declared:
+        problems.add("campaign.languages", f"{', '.join(map(repr, unknown))} asked for, but not a language of this "
+                                           f"campaign (it has: {', '.join(declared)})")
+    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted if lang.casefold() in spelling))
+
+
+def _only_languages(data: dict, drop: set[str]) -> dict:
+    """The data without the texts of the declared languages that are not wanted now."""
+    if not drop:
+        return data
+
+    def strip(table: object) -> object:
+        return {k: v for k, v in table.items() if k not in drop} if isinstance(table, dict) else table
+
+    data = dict(data)
+    if isinstance(data.get("campaign"), dict):
+        data["campaign"] = {k: strip(v) if k in ("name", "tagline", "about") else v for k, v in data["campaign"].items()}
+    if isinstance(data.get("days"), list):
+        data["days"] = [dict(day, text=strip(day["text"])) if isinstance(day, dict) and "text" in day else day
+                        for day in data["days"]]
+    return data
 
 
 def _one_of(read: FieldReader, table: dict, key: str, choices: tuple[str, ...], default: str) -> str:

@@ -104,6 +104,7 @@ class Campaign:
     default_paper: str = "letter"  # for a school whose roster row names no paper
     default_audience: str = "both"
     warnings: tuple = ()  # Problems that do not stop the build, shown to the user
+    all_languages: tuple[str, ...] = ()  # every language campaign.toml declares; `languages` are those built
 
     def day(self, slug: str) -> FocusDay:
         """The focus day with this slug."""

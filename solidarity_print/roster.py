@@ -185,12 +185,15 @@ def _languages(value: str, campaign: Campaign, where: str, problems: ProblemColl
     if not value:
         return campaign.languages
     # Spelled as the campaign spells it, whatever the case: "EN" and "pt-br" are en and pt-BR.
-    spelling = {lang.casefold(): lang for lang in campaign.languages}
+    # A language the campaign declares but this build leaves out (--lang) is no mistake in the roster.
+    declared = campaign.all_languages or campaign.languages
+    spelling = {lang.casefold(): lang for lang in declared}
     written = [v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()]
     for lang in written:
         if lang.casefold() not in spelling:
-            problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(campaign.languages)})")
-    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in written if lang.casefold() in spelling))
+            problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(declared)})")
+    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in written
+                               if lang.casefold() in spelling and spelling[lang.casefold()] in campaign.languages))
 
 
 def _choice(row, column, choices, default, where, problems) -> str:
