@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from . import contrast, guide, i18n, user_pdf
+from . import contrast, guide, i18n, toml_lines, user_pdf
 from .errors import InputError, Problem, ProblemCollector
 from .fields import FieldReader
 from .model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
@@ -34,7 +34,8 @@ def load_campaign(path: Path | None = None, languages: tuple[str, ...] | None = 
         path = path / "campaign.toml"  # a campaign folder, as `solidarity-print new` makes them
     problems = ProblemCollector(str(path))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "file not found")]) from None
     except (UnicodeDecodeError, OSError) as exc:
@@ -49,9 +50,31 @@ def load_campaign(path: Path | None = None, languages: tuple[str, ...] | None = 
     campaign = _build(data, path, problems, languages)
     if campaign is not None and set(campaign.languages) != set(campaign.all_languages):
         _others_as_warnings(data, path, problems)
-        campaign = replace(campaign, warnings=tuple(problems.problems))
+    problems.problems = _located(problems.problems, text, data)
     problems.raise_if_any()
-    return campaign
+    return replace(campaign, warnings=tuple(problems.problems))
+
+
+def _located(problems: list[Problem], text: str, data: dict) -> list[Problem]:
+    """Each problem at a key of campaign.toml with its line, and a day's or excerpt's index with its
+    slug or title ("days[4] (immigrant-youth).date"): counted from 0, an index alone misleads."""
+    try:
+        lines = toml_lines.key_lines(text)
+    except (IndexError, AttributeError, ValueError):  # the scanner is no parser: no line beats a wrong one
+        lines = {}
+    located = []
+    for problem in problems:
+        label = re.sub(r"^(days|excerpts)\[(\d+)\]", lambda m: _labelled(data, m.group(1), int(m.group(2))), problem.where)
+        located.append(replace(problem, line=toml_lines.line_of(lines, problem.where),
+                               label=label if label != problem.where else ""))
+    return located
+
+
+def _labelled(data: dict, array: str, index: int) -> str:
+    tables = data.get(array)
+    table = tables[index] if isinstance(tables, list) and index < len(tables) else None
+    name = table.get("slug" if array == "days" else "title") if isinstance(table, dict) else None
+    return f"{array}[{index}] ({name})" if isinstance(name, str) and name.strip() else f"{array}[{index}]"
 
 
 def _others_as_warnings(data: dict, path: Path, problems: ProblemCollector) -> None:

@@ -91,7 +91,7 @@ def test_check_and_build_english_only(tmp_path, campaign):
     assert runner.invoke(cli, ["check", "--campaign", str(campaign)]).exit_code == 1
     checked = runner.invoke(cli, ["check", "--campaign", str(campaign), "--lang", "en"])
     assert checked.exit_code == 0, checked.output
-    assert "days[0].text.es: warning: is required" in checked.output and "languages: en)" in checked.output
+    assert "days[0] (black-lgbtq).text.es: warning: is required" in checked.output and "languages: en)" in checked.output
     out = tmp_path / "out"
     built = runner.invoke(cli, ["build", "--campaign", str(campaign), "--lang", "en", "--only", "posters",
                                 "--out", str(out), "--no-cache", "--workers", "1"])
