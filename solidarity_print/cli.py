@@ -16,6 +16,7 @@ from .config import load_campaign
 from .errors import InputError, SolidarityError
 from .plan import KINDS, PAPERS
 from .scaffold import new_campaign
+from .template_check import check_templates
 
 EXIT_PROBLEMS = 1
 
@@ -110,7 +111,9 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 def check_command(campaign_file, roster, languages):
     """Validate a campaign (and a roster) and list every problem."""
     campaign = _run(lambda: load_campaign(campaign_file, languages))
-    click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)})")
+    templates = _run(lambda: check_templates(campaign.folder))
+    overrides = f", {templates.checked} override templates" if templates.checked else ""
+    click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)}{overrides})")
     if roster:
         schools, warnings = _run(lambda: load_roster(roster, campaign))
         for warning in warnings:

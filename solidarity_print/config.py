@@ -50,12 +50,12 @@ def load_campaign(path: Path | None = None, languages: tuple[str, ...] | None = 
     campaign = _build(data, path, problems, languages)
     if campaign is not None and set(campaign.languages) != set(campaign.all_languages):
         _others_as_warnings(data, path, problems)
-    problems.problems = _located(problems.problems, text, data)
+    problems.problems = _located(problems.problems, problems.file, text, data)
     problems.raise_if_any()
     return replace(campaign, warnings=tuple(problems.problems))
 
 
-def _located(problems: list[Problem], text: str, data: dict) -> list[Problem]:
+def _located(problems: list[Problem], file: str, text: str, data: dict) -> list[Problem]:
     """Each problem at a key of campaign.toml with its line, and a day's or excerpt's index with its
     slug or title ("days[4] (immigrant-youth).date"): counted from 0, an index alone misleads."""
     try:
@@ -64,6 +64,9 @@ def _located(problems: list[Problem], text: str, data: dict) -> list[Problem]:
         lines = {}
     located = []
     for problem in problems:
+        if problem.file != file or problem.line is not None:  # another file's, already placed
+            located.append(problem)
+            continue
         label = re.sub(r"^(days|excerpts)\[(\d+)\]", lambda m: _labelled(data, m.group(1), int(m.group(2))), problem.where)
         located.append(replace(problem, line=toml_lines.line_of(lines, problem.where),
                                label=label if label != problem.where else ""))
