@@ -1,10 +1,12 @@
 """Campaign problems name the line of campaign.toml and the day's slug; never a wrong line."""
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
@@ -131,3 +133,26 @@ def test_excerpt_is_named_by_its_title(campaign):
     lines = campaign.read_text(encoding="utf-8").splitlines()
     assert problem.where == "excerpts[0].source" and lines[problem.line - 1] == 'source = "missing.pdf"'
     assert "excerpts[0] (Club handout).source: " in str(problem)
+
+
+@settings(max_examples=60, deadline=None)
+@given(content=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
+       kind=st.sampled_from(["basic", "multiline", "literal", "multiline-literal"]), day=st.integers(0, 4))
+def test_any_text_in_a_value_leaves_every_line_right(content, kind, day):
+    """Whatever a text says (brackets, quotes, '[[days]]', 'date ='), every key keeps its true line."""
+    quoted = {"basic": json.dumps(content), "multiline": '"""' + json.dumps(content)[1:-1] + '"""',
+              "literal": f"'{content}'", "multiline-literal": f"'''{content}'''"}[kind]
+    text = DEFAULT_TOML.read_text(encoding="utf-8")
+    marker = text.split("\n[[days]]\n")[day + 1].split("\n")[0]  # the day's slug line
+    text = text.replace(marker, marker + f"\nnote = {quoted}", 1)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return  # not every text can be written as every kind of string
+    lines, found = text.splitlines(), key_lines(text)
+    for path, value in every_path(data):
+        line = lines[found[path] - 1]
+        if isinstance(value, dict) or isinstance(value, list) and value and isinstance(value[0], dict):
+            assert line.startswith("["), (path, line)
+        else:
+            assert line.startswith(f"{path[-1]} = "), (path, line)
