@@ -118,7 +118,7 @@ def check_command(campaign_file, roster, languages):
         schools, warnings = _run(lambda: load_roster(roster, campaign))
         for warning in warnings:
             click.echo(f"  {warning}", err=True)
-        click.echo(f"{roster.resolve()}: OK ({len(schools)} schools)")
+        click.echo(f"{roster.resolve()}: OK ({len(schools)} school{'s' if len(schools) != 1 else ''})")
 
 
 @cli.command("new")
