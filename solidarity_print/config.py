@@ -94,32 +94,37 @@ def _others_as_warnings(data: dict, path: Path, problems: ProblemCollector) -> N
 def _without_undeclared_texts(data: dict, problems: ProblemCollector) -> dict:
     """The data without texts in languages `campaign.languages` does not list (left behind when a
     language is dropped): one warning per language naming what is ignored, not an error per key."""
-    declared = (data.get("campaign") or {}).get("languages") if isinstance(data.get("campaign"), dict) else None
+    declared = data["campaign"].get("languages") if isinstance(data.get("campaign"), dict) else None
     if not isinstance(declared, list):
         return data
-    ignored: dict[str, list[str]] = {}
-
-    def strip(table: object, path: str) -> object:
-        if not isinstance(table, dict):
-            return table
-        kept = {}
-        for key, value in table.items():
-            if key not in declared and isinstance(key, str) and i18n.is_known_language(key):
-                ignored.setdefault(key, []).append(f"{path}.{key}")
-            else:
-                kept[key] = value
-        return kept
-
-    data = dict(data)
-    data["campaign"] = {k: strip(v, f"campaign.{k}") if k in ("name", "tagline", "about") else v
-                        for k, v in data["campaign"].items()}
-    if isinstance(data.get("days"), list):
-        data["days"] = [dict(day, text=strip(day["text"], f"days[{i}].text")) if isinstance(day, dict) and "text" in day
-                        else day for i, day in enumerate(data["days"])]
+    data, ignored = _drop_texts(data, lambda key: key not in declared and i18n.is_known_language(key))
     for lang, keys in ignored.items():
         problems.add("campaign.languages", f"texts in {lang!r} are ignored because {lang!r} is not in campaign.languages: "
                                            f"{', '.join(keys)}", warning=True)
     return data
+
+
+def _drop_texts(data: dict, drop) -> tuple[dict, dict[str, list[str]]]:
+    """A copy of the data without the per-language texts whose language `drop` accepts, and the key
+    paths dropped, by language. The parsed data itself is left alone."""
+    dropped: dict[str, list[str]] = {}
+
+    def strip(table: object, path: str) -> object:
+        if not isinstance(table, dict):
+            return table
+        for key in table:
+            if isinstance(key, str) and drop(key):
+                dropped.setdefault(key, []).append(f"{path}.{key}")
+        return {k: v for k, v in table.items() if not (isinstance(k, str) and drop(k))}
+
+    data = dict(data)
+    if isinstance(data.get("campaign"), dict):
+        data["campaign"] = {k: strip(v, f"campaign.{k}") if k in ("name", "tagline", "about") else v
+                            for k, v in data["campaign"].items()}
+    if isinstance(data.get("days"), list):
+        data["days"] = [dict(day, text=strip(day["text"], f"days[{i}].text")) if isinstance(day, dict) and "text" in day
+                        else day for i, day in enumerate(data["days"])]
+    return data, dropped
 
 
 def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str, ...] | None) -> Campaign | None:
@@ -129,7 +134,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
                       required={"slug", "start", "end", "languages", "resources_url", "name"})
     declared = _languages(head.get("languages"), problems)
     languages = _wanted(declared, wanted, problems)
-    data = _only_languages(data, set(declared) - set(languages))
+    data, _ = _drop_texts(data, lambda key: key in set(declared) - set(languages))
     head = data["campaign"] if isinstance(data.get("campaign"), dict) else {}
     slug = read.slug(head, "slug", "campaign")
     start, end = read.date(head, "start", "campaign"), read.date(head, "end", "campaign")
@@ -173,23 +178,6 @@ def _wanted(declared: tuple[str, ...], wanted: tuple[str, ...] | None, problems:
         problems.add("campaign.languages", f"{', '.join(map(repr, unknown))} asked for, but not a language of this "
                                            f"campaign (it has: {', '.join(declared)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted if lang.casefold() in spelling))
-
-
-def _only_languages(data: dict, drop: set[str]) -> dict:
-    """The data without the texts of the declared languages that are not wanted now."""
-    if not drop:
-        return data
-
-    def strip(table: object) -> object:
-        return {k: v for k, v in table.items() if k not in drop} if isinstance(table, dict) else table
-
-    data = dict(data)
-    if isinstance(data.get("campaign"), dict):
-        data["campaign"] = {k: strip(v) if k in ("name", "tagline", "about") else v for k, v in data["campaign"].items()}
-    if isinstance(data.get("days"), list):
-        data["days"] = [dict(day, text=strip(day["text"])) if isinstance(day, dict) and "text" in day else day
-                        for day in data["days"]]
-    return data
 
 
 def _one_of(read: FieldReader, table: dict, key: str, choices: tuple[str, ...], default: str) -> str:

@@ -149,7 +149,7 @@ def test_any_text_in_a_value_leaves_every_line_right(content, kind, day):
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return  # not every text can be written as every kind of string
-    lines, found = text.splitlines(), key_lines(text)
+    lines, found = text.split("\n"), key_lines(text)  # TOML ends lines at \n only, not at U+0085
     for path, value in every_path(data):
         line = lines[found[path] - 1]
         if isinstance(value, dict) or isinstance(value, list) and value and isinstance(value[0], dict):
