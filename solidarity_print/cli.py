@@ -18,6 +18,7 @@ from .errors import InputError, OptionError, SolidarityError
 from .plan import KIND_ALIASES, KINDS, PAPERS
 from .resources import DEFAULT_CAMPAIGN
 from .scaffold import new_campaign
+from .template_check import check_templates
 
 EXIT_PROBLEMS = 1
 
@@ -133,16 +134,20 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
               help="campaign.toml, or its folder, to check (default: ./campaign.toml if there is one, else the "
                    "built-in campaign).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help="schools.csv to check as well.")
-def check_command(campaign_file, roster):
+@click.option("--lang", "languages", callback=_languages,
+              help="Only these languages must be complete, e.g. en (default: all); the others' gaps are warnings.")
+def check_command(campaign_file, roster, languages):
     """Validate a campaign (and a roster) and list every problem."""
     campaign_file = _campaign_here(campaign_file)
-    campaign = _run(lambda: load_campaign(campaign_file))
-    click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)})")
+    campaign = _run(_usage_mistakes(lambda: load_campaign(campaign_file, languages)))
+    templates = _run(lambda: check_templates(campaign.folder))
+    overrides = f", {templates.checked} override templates" if templates.checked else ""
+    click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)}{overrides})")
     if roster:
         schools, warnings = _run(lambda: load_roster(roster, campaign))
         for warning in warnings:
             click.echo(f"  {warning}", err=True)
-        click.echo(f"{roster.resolve()}: OK ({len(schools)} schools)")
+        click.echo(f"{roster.resolve()}: OK ({len(schools)} school{'s' if len(schools) != 1 else ''})")
 
 
 @cli.command("new")
@@ -189,8 +194,10 @@ def _run(action):
         result = action()
     except InputError as exc:
         errors = [p for p in exc.problems if not p.warning]
-        click.echo(f"error: {len(errors)} problem{'s' if len(errors) != 1 else ''} found:", err=True)
-        for problem in exc.problems:
+        warnings = [p for p in exc.problems if p.warning]
+        also = f" (and {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+        click.echo(f"error: {len(errors)} problem{'s' if len(errors) != 1 else ''} found{also}:", err=True)
+        for problem in errors + warnings:  # each warning's own text says "warning:"
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_PROBLEMS)
     except SolidarityError as exc:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
-from . import guide, i18n, user_pdf
-from .errors import InputError, Problem, ProblemCollector
+from . import contrast, guide, i18n, toml_lines, user_pdf
+from .errors import InputError, OptionError, Problem, ProblemCollector
 from .fields import FieldReader
 from .model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
 from .resources import DEFAULT_CAMPAIGN
@@ -22,14 +24,18 @@ YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 LONGEST_WEEK = dt.timedelta(days=13)
 
 
-def load_campaign(path: Path | None = None) -> Campaign:
-    """Read and validate a campaign file (the built-in campaign when `path` is None)."""
+def load_campaign(path: Path | None = None, languages: tuple[str, ...] | None = None) -> Campaign:
+    """Read and validate a campaign file (the built-in campaign when `path` is None).
+
+    `languages` (default: every language the campaign declares) are the ones to print: only their
+    texts must be complete, the Campaign carries only them, and the others' gaps are warnings."""
     path = (path or DEFAULT_CAMPAIGN / "campaign.toml").resolve()
     if path.is_dir():
         path = path / "campaign.toml"  # a campaign folder, as `solidarity-print new` makes them
     problems = ProblemCollector(str(path))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "file not found")]) from None
     except (UnicodeDecodeError, OSError) as exc:
@@ -40,17 +46,96 @@ def load_campaign(path: Path | None = None) -> Campaign:
         raise InputError([Problem(str(path), "", "is not valid TOML: values are nested too deeply")]) from None
     except ValueError as exc:  # e.g. an integer longer than Python will convert
         raise InputError([Problem(str(path), "", f"is not valid TOML: {exc}")]) from None
-    campaign = _build(data, path, problems)
+    data = _without_undeclared_texts(data, problems)
+    campaign = _build(data, path, problems, languages)
+    if campaign is not None and set(campaign.languages) != set(campaign.all_languages):
+        _others_as_warnings(data, path, problems)
+    problems.problems = _located(problems.problems, problems.file, text, data)
     problems.raise_if_any()
-    return campaign
+    return replace(campaign, warnings=tuple(problems.problems))
 
 
-def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | None:
+def _located(problems: list[Problem], file: str, text: str, data: dict) -> list[Problem]:
+    """Each problem at a key of campaign.toml with its line, and a day's or excerpt's index with its
+    slug or title ("days[4] (immigrant-youth).date"): counted from 0, an index alone misleads."""
+    try:
+        lines = toml_lines.key_lines(text)
+    except (IndexError, AttributeError, ValueError):  # the scanner is no parser: no line beats a wrong one
+        lines = {}
+    located = []
+    for problem in problems:
+        if problem.file != file or problem.line is not None:  # another file's, already placed
+            located.append(problem)
+            continue
+        label = re.sub(r"^(days|excerpts)\[(\d+)\]", lambda m: _labelled(data, m.group(1), int(m.group(2))), problem.where)
+        located.append(replace(problem, line=toml_lines.line_of(lines, problem.where),
+                               label=label if label != problem.where else ""))
+    return located
+
+
+def _labelled(data: dict, array: str, index: int) -> str:
+    tables = data.get(array)
+    table = tables[index] if isinstance(tables, list) and index < len(tables) else None
+    name = table.get("slug" if array == "days" else "title") if isinstance(table, dict) else None
+    return f"{array}[{index}] ({name})" if isinstance(name, str) and name.strip() else f"{array}[{index}]"
+
+
+def _others_as_warnings(data: dict, path: Path, problems: ProblemCollector) -> None:
+    """Validate the campaign for every declared language: what that adds is about the languages not
+    wanted now, and is reported as warnings (English can ship while Spanish is unfinished)."""
+    every = ProblemCollector(problems.file)
+    _build(data, path, every, None)
+    known = {(p.where, p.message) for p in problems.problems}
+    for problem in every.problems:
+        if (problem.where, problem.message) not in known:
+            problems.add(problem.where, problem.message, warning=True)
+
+
+def _without_undeclared_texts(data: dict, problems: ProblemCollector) -> dict:
+    """The data without texts in languages `campaign.languages` does not list (left behind when a
+    language is dropped): one warning per language naming what is ignored, not an error per key."""
+    declared = data["campaign"].get("languages") if isinstance(data.get("campaign"), dict) else None
+    if not isinstance(declared, list):
+        return data
+    data, ignored = _drop_texts(data, lambda key: key not in declared and i18n.is_known_language(key))
+    for lang, keys in ignored.items():
+        problems.add("campaign.languages", f"texts in {lang!r} are ignored because {lang!r} is not in campaign.languages: "
+                                           f"{', '.join(keys)}", warning=True)
+    return data
+
+
+def _drop_texts(data: dict, drop) -> tuple[dict, dict[str, list[str]]]:
+    """A copy of the data without the per-language texts whose language `drop` accepts, and the key
+    paths dropped, by language. The parsed data itself is left alone."""
+    dropped: dict[str, list[str]] = {}
+
+    def strip(table: object, path: str) -> object:
+        if not isinstance(table, dict):
+            return table
+        for key in table:
+            if isinstance(key, str) and drop(key):
+                dropped.setdefault(key, []).append(f"{path}.{key}")
+        return {k: v for k, v in table.items() if not (isinstance(k, str) and drop(k))}
+
+    data = dict(data)
+    if isinstance(data.get("campaign"), dict):
+        data["campaign"] = {k: strip(v, f"campaign.{k}") if k in ("name", "tagline", "about") else v
+                            for k, v in data["campaign"].items()}
+    if isinstance(data.get("days"), list):
+        data["days"] = [dict(day, text=strip(day["text"], f"days[{i}].text")) if isinstance(day, dict) and "text" in day
+                        else day for i, day in enumerate(data["days"])]
+    return data, dropped
+
+
+def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str, ...] | None) -> Campaign | None:
     read = FieldReader(problems)
     read.table(data, "", allowed=TOP_KEYS, required={"campaign", "organizer", "days"})
     head = read.table(data.get("campaign", {}), "campaign", allowed=CAMPAIGN_KEYS,
                       required={"slug", "start", "end", "languages", "resources_url", "name"})
-    languages = _languages(head.get("languages"), problems)
+    declared = _languages(head.get("languages"), problems)
+    languages = _wanted(declared, wanted, problems)
+    data, _ = _drop_texts(data, lambda key: key in set(declared) - set(languages))
+    head = data["campaign"] if isinstance(data.get("campaign"), dict) else {}
     slug = read.slug(head, "slug", "campaign")
     start, end = read.date(head, "start", "campaign"), read.date(head, "end", "campaign")
     if start and end and not (dt.timedelta(0) <= end - start <= LONGEST_WEEK):
@@ -81,7 +166,21 @@ def _build(data: dict, path: Path, problems: ProblemCollector) -> Campaign | Non
                     about=about, resources_url=resources_url, organizer_name=org_name,
                     organizer_url=org_url, days=days, folder=path.parent, source=path,
                     guide=sections, excerpts=excerpts, strings=strings, default_paper=paper,
-                    default_audience=audience, warnings=tuple(problems.problems), author=author)
+                    default_audience=audience, warnings=tuple(problems.problems), author=author,
+                    all_languages=declared)
+
+
+def _wanted(declared: tuple[str, ...], wanted: tuple[str, ...] | None, problems: ProblemCollector) -> tuple[str, ...]:
+    """The wanted languages in the campaign's spelling ("EN" is en); all declared when none are named.
+    Asking for a language the campaign lacks is a usage mistake (OptionError), not a campaign problem."""
+    if not wanted:
+        return declared
+    spelling = {lang.casefold(): lang for lang in declared}
+    unknown = [lang for lang in wanted if lang.casefold() not in spelling]
+    if unknown and declared:
+        raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
+                                    f"(it has: {', '.join(declared)})")
+    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted if lang.casefold() in spelling))
 
 
 def _one_of(read: FieldReader, table: dict, key: str, choices: tuple[str, ...], default: str) -> str:
@@ -113,6 +212,8 @@ def _days(value: object, read: FieldReader, languages: tuple[str, ...], start: d
         path = f"days[{i}]"
         table = read.table(raw, path, allowed=DAY_KEYS, required=DAY_KEYS)
         slug, date, color = read.slug(table, "slug", path), read.date(table, "date", path), read.color(table, "color", path)
+        if color:
+            _check_contrast(read.problems, f"{path}.color", color)
         if slug in seen_slugs:
             read.problems.add(f"{path}.slug", f"{slug!r} is already used by {seen_slugs[slug]}")
         if date in seen_dates:
@@ -127,6 +228,17 @@ def _days(value: object, read: FieldReader, languages: tuple[str, ...], start: d
         if slug and date and color and all(text.values()) and len(text) == len(languages):
             days.append(FocusDay(slug=slug, date=date, color=color, text=text))
     return tuple(sorted(days, key=lambda d: d.date))
+
+
+def _check_contrast(problems: ProblemCollector, where: str, color: str) -> None:
+    """A day's colour carries white text and is printed as text on white: both need WCAG AA contrast."""
+    measured = contrast.ratio(color, contrast.WHITE)
+    if measured < contrast.NEEDED:
+        fix = contrast.darker_passing(color)
+        problems.add(where, f"{color} has a contrast of only {math.floor(measured * 10) / 10:g}:1 with white; the "
+                            f"white text printed on it and the headings printed in it need {contrast.NEEDED:g}:1 "
+                            f"(WCAG AA). A darker {fix} of the same hue has "
+                            f"{math.floor(contrast.ratio(fix, contrast.WHITE) * 10) / 10:g}:1")
 
 
 def _check_in_window(problems: ProblemCollector, where: str, date: dt.date, start: dt.date | None, end: dt.date | None) -> None:

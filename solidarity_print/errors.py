@@ -12,9 +12,13 @@ class Problem:
     where: str
     message: str
     warning: bool = False
+    line: int | None = None  # the line in `file`, where known for certain
+    label: str = ""  # `where` as a person reads it, e.g. "days[4] (immigrant-youth).date"
 
     def __str__(self) -> str:
-        place = f"{self.file}: {self.where}" if self.where else self.file
+        file = f"{self.file}, line {self.line}" if self.line else self.file
+        where = self.label or self.where
+        place = f"{file}: {where}" if where else file
         prefix = "warning: " if self.warning else ""
         return f"{place}: {prefix}{self.message}"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 import tomllib
@@ -12,7 +13,8 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
 
-from .errors import ProblemCollector
+from . import toml_lines
+from .errors import Problem, ProblemCollector
 from .resources import TEMPLATES
 
 STRINGS_DIR = "strings"
@@ -88,7 +90,10 @@ def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: Pr
         for folder in (TEMPLATES, campaign_folder / "overrides" / "templates"):
             path = folder / STRINGS_DIR / f"{lang}.toml"
             if path.is_file():
-                found.update(_read_strings(path, problems))
+                words = _read_strings(path, problems)
+                if folder != TEMPLATES:
+                    _unknown_keys(path, words.keys() - base.keys(), base, problems)
+                found.update(words)
         if not found:
             problems.add("campaign.languages", f"{lang!r} has no theme translation "
                          f"(add overrides/templates/{STRINGS_DIR}/{lang}.toml to the campaign folder)")
@@ -98,6 +103,22 @@ def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: Pr
             problems.add("campaign.languages", f"the {lang!r} theme translation lacks: {', '.join(missing)}")
         result[lang] = found
     return result
+
+
+def _unknown_keys(path: Path, unknown: set[str], base: dict[str, str], problems: ProblemCollector) -> None:
+    """A misspelled key in a campaign's strings file would be silently unused: warn at its line."""
+    if not unknown:
+        return
+    try:
+        lines = toml_lines.key_lines(path.read_text(encoding="utf-8"))
+    except (IndexError, AttributeError, ValueError):
+        lines = {}
+    for key in sorted(unknown):
+        guess = difflib.get_close_matches(key, sorted(base), n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"the theme's words are: {', '.join(sorted(base))}"
+        problem = Problem(str(path), key, f"unknown key, never printed ({hint})", warning=True, line=lines.get((key,)))
+        if problem not in problems.problems:
+            problems.problems.append(problem)
 
 
 def _read_strings(path: Path, problems: ProblemCollector) -> dict[str, str]:

@@ -111,6 +111,7 @@ class Campaign:
     default_audience: str = "both"
     warnings: tuple = ()  # Problems that do not stop the build, shown to the user
     author: str = ""  # who the campaign's own files name as author; "" names nobody
+    all_languages: tuple[str, ...] = ()  # every language campaign.toml declares; `languages` are those built
 
     def day(self, slug: str) -> FocusDay:
         """The focus day with this slug."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import unicodedata
@@ -15,6 +16,20 @@ from .model import AUDIENCES, Campaign, School
 
 COLUMNS = ("name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
            "languages", "paper", "audience", "grade_band")
+# Headers spreadsheets commonly use for our columns, as _column spells them.
+SYNONYMS = {
+    "email": "contact_email", "e_mail": "contact_email", "mail": "contact_email", "contact_e_mail": "contact_email",
+    "advisor_email": "contact_email", "teacher_email": "contact_email", "email_address": "contact_email",
+    "school": "name", "school_name": "name", "schools": "name", "school_title": "name",
+    "contact": "contact_name", "teacher": "contact_name", "advisor": "contact_name", "adviser": "contact_name",
+    "sponsor": "contact_name", "contact_person": "contact_name", "advisor_name": "contact_name",
+    "teacher_name": "contact_name", "language": "languages", "lang": "languages", "langs": "languages",
+    "room": "meeting", "meeting_room": "meeting", "meetings": "meeting", "meeting_time": "meeting",
+    "logo_description": "logo_alt", "alt_text": "logo_alt", "alt": "logo_alt", "logo_alt_text": "logo_alt",
+    "image": "logo", "logo_file": "logo", "club_name": "club", "gsa": "club", "gsa_name": "club",
+    "paper_size": "paper", "grade": "grade_band", "grades": "grade_band", "level": "grade_band",
+    "school_level": "grade_band", "guide": "audience", "guides": "audience", "folder": "slug",
+}
 PACKET_PAPERS = ("letter", "a4")
 GRADE_BANDS = ("middle", "high")
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
@@ -92,13 +107,17 @@ def _rows(text: str, problems: ProblemCollector) -> tuple[list[tuple[int, dict[s
     header = [_column(h) for h in records[0]]
     for index, column in enumerate(header):
         if column and column not in COLUMNS:
-            problems.add(f"row 1, column {_letter(index)}", f"unknown column {records[0][index]!r} is ignored "
-                         f"(known: {', '.join(COLUMNS)})", warning=True)
+            guess = _suggest(column)
+            hint = f"; did you mean {guess!r}?" if guess else f" (known: {', '.join(COLUMNS)})"
+            problems.add(f"row 1, column {_letter(index)}", f"unknown column {records[0][index]!r} is ignored{hint}",
+                         warning=True)
         if column and header.index(column) != index:
             problems.add(f"row 1, column {_letter(index)}", f"column {column!r} appears again "
                          f"(first in column {_letter(header.index(column))})")
     if "name" not in header:
-        problems.add("row 1", f"has no 'name' column (found: {', '.join(repr(h) for h in records[0])})")
+        meant = [h for h, column in zip(records[0], header) if column and _suggest(column) == "name"]
+        hint = f"; if {meant[0]!r} holds the schools' names, rename it 'name'" if meant else ""
+        problems.add("row 1", f"has no 'name' column (found: {', '.join(repr(h) for h in records[0])}){hint}")
         return [], {}
     rows = []
     for number, record in enumerate(records[1:], start=2):
@@ -168,11 +187,16 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
 def _languages(value: str, campaign: Campaign, where: str, problems: ProblemCollector) -> tuple[str, ...]:
     if not value:
         return campaign.languages
-    wanted = tuple(dict.fromkeys(v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()))
-    for lang in wanted:
-        if lang not in campaign.languages:
-            problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(campaign.languages)})")
-    return tuple(lang for lang in wanted if lang in campaign.languages)
+    # Spelled as the campaign spells it, whatever the case: "EN" and "pt-br" are en and pt-BR.
+    # A language the campaign declares but this build leaves out (--lang) is no mistake in the roster.
+    declared = campaign.all_languages or campaign.languages
+    spelling = {lang.casefold(): lang for lang in declared}
+    written = [v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()]
+    for lang in written:
+        if lang.casefold() not in spelling:
+            problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(declared)})")
+    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in written
+                               if lang.casefold() in spelling and spelling[lang.casefold()] in campaign.languages))
 
 
 def _choice(row, column, choices, default, where, problems) -> str:
@@ -181,6 +205,15 @@ def _choice(row, column, choices, default, where, problems) -> str:
         problems.add(where(column), f"{row[column]!r} must be one of: {', '.join(choices)}")
         return default
     return value or default
+
+
+def _suggest(column: str) -> str | None:
+    """The known column a spreadsheet header most likely meant. Only suggested, never assumed: an
+    "email" column may hold an address that was never meant to be printed on a packet's cover."""
+    if column in SYNONYMS:
+        return SYNONYMS[column]
+    close = difflib.get_close_matches(column, COLUMNS + tuple(SYNONYMS), n=1, cutoff=0.75)
+    return SYNONYMS.get(close[0], close[0]) if close else None
 
 
 def _column(header: str) -> str:

@@ -1,11 +1,16 @@
 """The Jinja2 side: template lookup with overrides and `!default/`, sandboxed, autoescaped, strict."""
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, UndefinedError)
+from jinja2.utils import missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -28,7 +33,7 @@ class Theme:
         builtin = FileSystemLoader(str(TEMPLATES))
         self.env = ImmutableSandboxedEnvironment(
             loader=ChoiceLoader([PrefixLoader({"!default": builtin}, delimiter="/"), FileSystemLoader(folders)]),
-            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            autoescape=True, undefined=_Missing, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True)
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
@@ -43,13 +48,66 @@ class Theme:
         except TemplateNotFound as exc:
             raise RenderError(name, f"template not found: {exc.name}") from None
         except TemplateSyntaxError as exc:
-            raise RenderError(f"{exc.filename or exc.name}: line {exc.lineno}", f"template syntax error: {exc.message}") from None
+            raise RenderError(f"{exc.filename or exc.name}, line {exc.lineno}", f"template syntax error: {exc.message}") from None
         except UndefinedError as exc:
-            raise RenderError(name, f"uses a value that does not exist: {exc.message}") from None
+            place, source_line = _template_frame(exc)
+            raise RenderError(place or name, _plain_undefined(exc.message or "", source_line, context)) from None
         except SecurityError as exc:
             raise RenderError(name, f"was stopped by the template sandbox: {exc}") from None
         except TemplateError as exc:
             raise RenderError(name, f"template error: {exc}") from None
+
+
+class _Missing(StrictUndefined):
+    """A value the template names but does not have; its message names fields, never Python classes.
+    The message is completed in `_plain_undefined`, which knows the template's line."""
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        name, owner = self._undefined_name, self._undefined_obj
+        if owner is missing:
+            return f"{MISSING_NAME}{name}"
+        if dataclasses.is_dataclass(owner):
+            return f"has no field {name!r} (it has: {', '.join(f.name for f in dataclasses.fields(owner))})"
+        if isinstance(owner, Mapping):
+            keys = [str(k) for k in owner]
+            guess = difflib.get_close_matches(str(name), keys, n=1)
+            listed = f"it has: {', '.join(keys)}" if len(keys) <= 12 else f"did you mean {guess[0]!r}?" if guess else ""
+            return f"has no key {name!r}" + (f" ({listed})" if listed else "")
+        return f"has no attribute {name!r}"
+
+
+MISSING_NAME = "\0undefined:"
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, str]:
+    """'/…/overrides/templates/poster.html, line 12' and that line's text, from the innermost template
+    frame of the traceback (Jinja puts the template's file and line there), or (None, '')."""
+    found, tb = None, exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and Path(filename).is_file():  # a template's own frame
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return None, ""
+    lines = Path(found[0]).read_text(encoding="utf-8", errors="replace").splitlines()
+    return f"{found[0]}, line {found[1]}", lines[found[1] - 1] if 0 < found[1] <= len(lines) else ""
+
+
+def _plain_undefined(message: str, source_line: str, context: dict[str, Any]) -> str:
+    """'text has no field 'shortt' (it has: …)' or 'no_such_value does not exist (…)'."""
+    if message.startswith(MISSING_NAME):
+        name = message[len(MISSING_NAME):]
+        return f"{name} does not exist (this template is given: {', '.join(sorted(context))})"
+    if not message.startswith("has no "):
+        return f"uses a value that does not exist: {message}"
+    key = re.search(r"'([^']*)'", message).group(1)
+    owner = re.search(r"([A-Za-z_][\w.]*)\s*(?:\.\s*" + re.escape(key) + r"\b|\[\s*['\"]" + re.escape(key) + r"['\"]\s*\])",
+                      source_line)
+    return f"{owner.group(1) if owner else 'a value'} {message}"
 
 
 def css_string(value: str) -> Markup:

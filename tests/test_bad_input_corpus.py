@@ -663,7 +663,7 @@ def test_template_syntax_error_names_the_line(toml, tmp_path):
     html = page(body="<p>fine</p>\n<p>{% if %}</p>")
     line = html.splitlines().index("<p>{% if %}</p>") + 1
     output, _ = build_posters_with(toml, tmp_path, html)
-    assert f"poster.html: line {line}: template syntax error" in output
+    assert f"poster.html, line {line}: template syntax error" in output
 
 
 def test_template_using_an_undefined_variable(toml, tmp_path):

@@ -118,7 +118,8 @@ def test_weekend_day_inside_the_window_is_only_a_warning(campaign):
     assert warning.where == "days[4].date"
     assert warning.file == str(campaign.resolve())
     assert "2023-11-11" in warning.message and "Saturday" in warning.message
-    assert str(warning).endswith("days[4].date: warning: " + warning.message)
+    line = campaign.read_text(encoding="utf-8").splitlines().index("date = 2023-11-11") + 1
+    assert str(warning) == f"{campaign.resolve()}, line {line}: days[4] (immigrant-youth).date: warning: {warning.message}"
 
 
 # --- slugs, unknown keys, colours -----------------------------------------------------------------

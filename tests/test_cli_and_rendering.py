@@ -48,7 +48,7 @@ def test_friday_dated_2022_fails_loudly_and_writes_nothing(campaign_copy, tmp_pa
     result = run("build", "--campaign", str(campaign_copy), "--out", str(out))
     assert result.exit_code == 1
     assert "2022-11-10" in result.output and "2023-11-06 to 2023-11-10" in result.output
-    assert "days[4].date" in result.output and str(campaign_copy) in result.output
+    assert "days[4] (immigrant-youth).date" in result.output and str(campaign_copy) in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
 
@@ -59,7 +59,7 @@ def test_check_lists_every_problem_at_once(campaign_copy):
     campaign_copy.write_text(text + "\nsurprise = 1\n", encoding="utf-8")
     result = run("check", "--campaign", str(campaign_copy))
     assert result.exit_code == 1
-    for where in ("days[0].color", "days[1].date", "surprise"):
+    for where in ("days[0] (black-lgbtq).color", "days[1] (disability-justice).date", "surprise"):
         assert where in result.output
 
 
