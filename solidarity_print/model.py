@@ -53,9 +53,13 @@ class Excerpt:
     source: Path
     pages: tuple[int, ...]  # 1-based page numbers, in order
     title: str
-    audience: str
+    audience: str  # "student" | "educator" | "both"
     lang: str
     slug: str
+
+    def is_for(self, audience: str) -> bool:
+        """True if this excerpt belongs in packets for `audience`."""
+        return self.audience in (audience, "both")
 
 
 @dataclass(frozen=True)

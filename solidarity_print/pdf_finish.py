@@ -16,10 +16,12 @@ class Appendix:
 
     excerpt: Excerpt
     title: str
+    at: int  # the 0-based page its first page becomes in the finished packet
 
 
 def finish_packet(data: bytes, *, front_pages: int, appendices: list[Appendix]) -> bytes:
-    """Add page labels (roman for the `front_pages`, then 1…N) and append the user's pages.
+    """Add page labels (roman for the `front_pages`, then 1…N) and put the user's pages in their places
+    (appendices in page order).
 
     Appended pages come from untagged or foreign files: they keep their content but are not in the
     structure tree, and the caller reports them as untagged."""
@@ -30,11 +32,11 @@ def finish_packet(data: bytes, *, front_pages: int, appendices: list[Appendix]) 
                 for appendix in appendices:
                     source = open_user_pdf(appendix.excerpt.source)
                     sources.append(source)
-                    first = len(pdf.pages)
-                    for number in appendix.excerpt.pages:
-                        pdf.pages.append(source.pages[number - 1])
-                        strip_actions(pdf.pages[-1])
-                    outline.root.append(pikepdf.OutlineItem(appendix.title, first))
+                    for at, number in enumerate(appendix.excerpt.pages, appendix.at):
+                        pdf.pages.insert(at, source.pages[number - 1])
+                        strip_actions(pdf.pages[at])
+                for appendix in appendices:
+                    outline.root.append(pikepdf.OutlineItem(appendix.title, appendix.at))
             labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r)] if front_pages else []
             labels += [front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)]
             pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))

@@ -99,6 +99,8 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
                                      paper=handout, unit=handout.unit(FLYER_RATIO))))
     if "excerpts" in only and school is None:
         for index, excerpt in enumerate(campaign.excerpts):
+            if excerpt.lang not in languages:
+                continue
             jobs.append(Job("excerpt", f"excerpts/{excerpt.slug}.pdf", excerpt.lang, excerpt.title, handout,
                             excerpt_index=index))
     for job in jobs:
