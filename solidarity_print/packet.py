@@ -8,7 +8,7 @@ from .documents import SINGLE_PAGE, DocumentMaker
 from .errors import RenderError
 from .model import Excerpt, School
 from .pdf_finish import Appendix, finish_packet
-from .plan import PAPERS, Job, plan_campaign
+from .plan import PAPERS, Job, plan_campaign, poster_paper
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
 from .personalize import drawn_pages, guide_pages, name_size, personalize, personalize_document
@@ -163,7 +163,7 @@ class PacketMaker:
         areas (and no footer text) for `personalize` to fill in per school."""
         t = self.campaign.strings[lang]
         jobs = plan_campaign(self.campaign, languages=(lang,), only=("posters", "flyers", "guide"),
-                             paper=school.paper if self.options.posters == "fit" else "tabloid",
+                             paper=school.paper if self.options.posters == "fit" else poster_paper(school),
                              handout=school.paper, school=school)
         excerpts = [e for e in self.campaign.excerpts if e.lang == lang and any(map(e.is_for, school.audiences()))]
         # Double-sided, the contents start on a right-hand page too: cover, blank, contents, blank.
@@ -280,13 +280,16 @@ class PacketMaker:
 
 
 def packet_variant(school: School, lang: str) -> tuple:
-    """What a school's packet shares with other schools' packets: one render per language, paper and audiences."""
-    return ("packet", lang, school.paper, school.audiences())
+    """What a school's packet shares with other schools' packets: one render per language, paper,
+    poster paper, audiences and link."""
+    return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link)
 
 
 def document_variant(job: Job) -> tuple:
-    """What a school's poster or flyer shares with other schools': one render per design, language and paper."""
-    return (job.template, job.focus_day, job.lang, job.paper.name)
+    """What a school's poster or flyer shares with other schools': one render per design, language,
+    paper and link."""
+    school = job.context.get("school")
+    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "")
 
 
 def _anonymous(school: School) -> School:

@@ -35,6 +35,12 @@ PAPERS = {
 }
 
 
+def poster_paper(school: School, explicit: str | None = None) -> str:
+    """The paper of a school's posters: `explicit` (--paper) wins, then the roster's poster_paper,
+    then tabloid, or A3 (tabloid's ISO counterpart) for a school on A4."""
+    return explicit or school.poster_paper or ("a3" if school.paper == "a4" else "tabloid")
+
+
 def handout_paper(poster_paper: str) -> Paper:
     """Flyers and guides print on letter, or on A4 where posters are metric."""
     return PAPERS["a4" if poster_paper in ("a4", "a3") else "letter"]
