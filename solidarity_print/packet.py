@@ -7,7 +7,7 @@ from .cache import Cache, shared_key
 from .documents import SINGLE_PAGE, DocumentMaker
 from .errors import RenderError
 from .model import Excerpt, School
-from .pdf_finish import Appendix, finish_packet
+from .pdf_finish import Appendix, Link, finish_packet
 from .plan import PAPERS, Job, plan_campaign, poster_paper
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
@@ -179,15 +179,17 @@ class PacketMaker:
         body_pages = label - 1
         footer = t["footer"].format(school=school.name, page="{page}", pages=body_pages).split("{page}")
 
-        contents = [dict(title=self._piece_title(item, t), page=start) for item, start in sequence if item != "blank"]
+        contents = [dict(title=self._piece_title(item, t), page=start, anchor=f"packet-piece-{start}")
+                    for item, start in sequence if item != "blank"]
+        links = {e["anchor"]: Link(front_pages + e["page"] - 1, f"{e['title']}, {t['page'].lower()} {e['page']}")
+                 for e in contents}
         title = t["packet_title"].format(campaign=self.campaign.name[lang], school=school.name)
         packet_base = dict(footer_before=footer[0], footer_after=footer[1])
         front = [self._cover(school, lang, title, overlay), self._contents(lang, title, contents, school.paper)]
         if self.options.duplex:
             front = [front[0], self._blank(lang, school, 0, packet_base, overlay, footer=False),
                      front[1], self._blank(lang, school, 0, packet_base, overlay, footer=False)]
-        parts = list(front)
-        footer_pages, appendices, untagged = [], [], []
+        parts, footer_pages, appendices, untagged = list(front), [], [], []
         contents_page = 3 if self.options.duplex else 2
         pieces = [PieceRange("cover", t["cover"], 1, 1), PieceRange("contents", t["contents"], contents_page, contents_page)]
         for item, first_label in sequence:
@@ -214,7 +216,7 @@ class PacketMaker:
             parts.append(laid_out)
             pieces.append(PieceRange(item.kind, self._piece_title(item, t), first, first + laid_out.pages - 1))
         data = self.maker.renderer.write(parts, created=self.campaign.start)
-        data = finish_packet(data, front_pages=front_pages, appendices=appendices)
+        data = finish_packet(data, front_pages=front_pages, appendices=appendices, links=links)
         return Packet(data=data, pages=front_pages + body_pages, title=title, pieces=pieces, untagged_pages=untagged,
                       # No slots, no drawing: a theme that prints the school itself gets whole renders.
                       slots=slots_of(parts) if overlay and not any(shows_school(p.html) for p in parts) else [],
@@ -280,14 +282,12 @@ class PacketMaker:
 
 
 def packet_variant(school: School, lang: str) -> tuple:
-    """What a school's packet shares with other schools' packets: one render per language, paper,
-    poster paper, audiences and link."""
+    """What a school's packet shares with other schools': one render per language, papers, audiences and link."""
     return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link)
 
 
 def document_variant(job: Job) -> tuple:
-    """What a school's poster or flyer shares with other schools': one render per design, language,
-    paper and link."""
+    """What a school's poster or flyer shares with other schools': one render per design, language, paper and link."""
     school = job.context.get("school")
     return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "")
 

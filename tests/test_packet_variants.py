@@ -212,3 +212,25 @@ def test_a_school_link_is_its_qr_code_and_printed_address_and_nobody_elses(duple
         for piece in entry["pieces"]:
             if piece["kind"] in ("poster", "flyer"):
                 assert qr_codes(out / entry["path"], piece["first"] - 1) == [link], (entry["path"], piece)
+
+
+def test_contents_entries_link_to_their_pieces_as_tagged_described_links(duplex):
+    import page as page_validation
+    for school, lang in (("lincoln-high", "es"), ("riverside", "en")):
+        path, entry = packet(duplex, school, lang)
+        with pikepdf.open(path) as pdf:
+            number = {page.objgen: n for n, page in enumerate(pdf.pages, 1)}
+            links = [a for a in pdf.pages[2].obj.get("/Annots", []) if a.Subtype == "/Link"]
+            targets = {}
+            for annot in links:
+                assert "/StructParent" in annot
+                targets.setdefault(str(annot.Contents), set()).add(number[annot.Dest[0].objgen])
+            # Each Link structure element holds its annotation (an OBJR), as PDF/UA asks.
+            parents = pdf.Root.StructTreeRoot.ParentTree.Nums
+            by_key = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
+            assert all(by_key[int(a.StructParent)].S == "/Link" for a in links)
+        word = "página" if lang == "es" else "page"
+        labels = PdfReader(path).page_labels
+        assert targets == {f"{p['title']}, {word} {labels[p['first'] - 1]}": {p["first"]} for p in entry["pieces"][2:]}
+        report = page_validation.validate_pdf(str(path), profile="ua1")
+        assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures][:3]
