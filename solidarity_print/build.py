@@ -15,7 +15,7 @@ from .model import Campaign, School
 from .roster import load_roster
 from .output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
 from .packet import PacketOptions, document_variant, packet_variant
-from .plan import KINDS, PAPERS, canonical_kinds, plan_campaign
+from .plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .stale import Scope, previous_entries, remove_stale, sort_out
 from .workers import Limits, Outcome, Work, WorkerSetup, run_all
 
@@ -45,7 +45,7 @@ class BuildOptions:
 
     languages: tuple[str, ...] | None = None
     only: tuple[str, ...] = KINDS
-    paper: str = "tabloid"
+    paper: str | None = None  # posters; None: tabloid, or per school (plan.poster_paper)
     roster: Path | None = None
     schools: tuple[str, ...] = ()  # slugs; empty means every school of the roster
     packets: PacketOptions = PacketOptions()
@@ -169,13 +169,14 @@ def _output_options(options: BuildOptions) -> tuple:
 def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:
     if not schools:
         return [Work(job.path, job) for job in plan_campaign(campaign, languages=languages, only=options.only,
-                                                             paper=options.paper)]
+                                                             paper=options.paper or "tabloid")]
     work = []
     for school in schools:
+        school = replace(school, poster_paper=poster_paper(school, options.paper))
         for lang in (lang for lang in school.languages if lang in languages):
             only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
             work += [Work(job.path, job) for job in plan_campaign(campaign, languages=(lang,), only=only,
-                                                                  paper=options.paper, handout=school.paper, school=school)]
+                                                                  paper=school.poster_paper, handout=school.paper, school=school)]
             if "packets" in options.only:
                 work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
     return _variants_first(work)

@@ -77,8 +77,9 @@ def cli():
 @click.option("--lang", "languages", callback=_languages, help="Languages to build, e.g. en,es (default: all).")
 @click.option("--only", callback=_csv_choice(KINDS, KIND_ALIASES),
               help=f"Materials to build: {','.join(KINDS)} (default: all; 'guide' means guides).")
-@click.option("--paper", type=click.Choice(sorted(PAPERS)), default="tabloid", show_default=True,
-              help="Poster paper; flyers and guides use letter, or A4 with a4/a3 posters.")
+@click.option("--paper", type=click.Choice(sorted(PAPERS)),
+              help="Poster paper (default: tabloid; with --roster, each school's poster_paper, else A3 for A4 "
+                   "schools and tabloid for the others); flyers and guides use letter, or A4 with a4/a3 posters.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
               help="schools.csv: build each school's posters, flyers and packets instead.")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")

@@ -20,6 +20,7 @@ CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "
 DAY_KEYS = {"slug", "date", "color", "text"}
 TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
 EXCERPT_KEYS = {"source", "pages", "title", "audience", "lang"}
+EXCERPT_AUDIENCES = AUDIENCES + ("both",)
 YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 LONGEST_WEEK = dt.timedelta(days=13)
 
@@ -269,11 +270,14 @@ def _excerpts(value: object, read: FieldReader, folder: Path, languages: tuple[s
         path = f"excerpts[{i}]"
         table = read.table(raw, path, allowed=EXCERPT_KEYS, required={"source", "pages", "title", "audience"})
         title, audience = read.text(table, "title", path, max_len=90), read.text(table, "audience", path)
-        if audience and audience not in AUDIENCES:
-            read.problems.add(f"{path}.audience", f"must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        if audience and audience not in EXCERPT_AUDIENCES:
+            read.problems.add(f"{path}.audience", f"must be one of {', '.join(EXCERPT_AUDIENCES)}, not {audience!r}")
         lang = read.text(table, "lang", path) if "lang" in table else (languages[0] if languages else None)
         if lang and not i18n.is_known_language(lang):
             read.problems.add(f"{path}.lang", f"{lang!r} is not a language code solidarity-print knows")
+        elif lang and languages and lang not in languages:
+            read.problems.add(f"{path}.lang", f"{lang!r} is not a language of this campaign "
+                                              f"(campaign.languages: {', '.join(languages)})")
         source = read.text(table, "source", path)
         pages_spec = read.text(table, "pages", path)
         pages = user_pdf.check_excerpt(folder, source, pages_spec, read.problems, path) if source and pages_spec else None
@@ -281,7 +285,7 @@ def _excerpts(value: object, read: FieldReader, folder: Path, languages: tuple[s
         if slug in slugs:
             read.problems.add(f"{path}.title", f"{title!r} gives the same file name as an earlier excerpt")
         slugs.add(slug)
-        if title and audience in AUDIENCES and pages and lang:
+        if title and audience in EXCERPT_AUDIENCES and pages and lang in languages:
             found.append(Excerpt(source=(folder / source).resolve(), pages=pages, title=title,
                                  audience=audience, lang=lang, slug=slug))
     return tuple(found)

@@ -53,9 +53,13 @@ class Excerpt:
     source: Path
     pages: tuple[int, ...]  # 1-based page numbers, in order
     title: str
-    audience: str
+    audience: str  # "student" | "educator" | "both"
     lang: str
     slug: str
+
+    def is_for(self, audience: str) -> bool:
+        """True if this excerpt belongs in packets for `audience`."""
+        return self.audience in (audience, "both")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class School:
     logo: Path | None = None
     logo_alt: str = ""
     grade_band: str = ""
+    poster_paper: str = ""  # the roster's choice; "" means the default for the school's paper (plan.poster_paper)
+    link: str = ""  # the school's own https: link for QR codes and printed addresses; "" means the campaign's
 
     def audiences(self) -> tuple[str, ...]:
         """The guide audiences this school's packet carries."""

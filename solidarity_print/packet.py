@@ -6,9 +6,9 @@ from dataclasses import dataclass, field, replace
 from .cache import Cache, shared_key
 from .documents import SINGLE_PAGE, DocumentMaker
 from .errors import RenderError
-from .model import School
-from .pdf_finish import Appendix, finish_packet
-from .plan import PAPERS, Job, plan_campaign
+from .model import Excerpt, School
+from .pdf_finish import Appendix, Link, finish_packet
+from .plan import PAPERS, Job, plan_campaign, poster_paper
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
 from .personalize import drawn_pages, guide_pages, name_size, personalize, personalize_document
@@ -55,12 +55,14 @@ class Packet:
     footer_pages: list[int] = field(default_factory=list)  # 0-based pages that carry the running footer
     footer_space: dict = field(default_factory=dict)  # page -> height of its bottom margin, in points
     personalised: bool = False  # drawn onto a shared render, not rendered whole
+    front_pages: int = FRONT_PAGES  # numbered in roman: cover and contents (and blanks, double-sided)
 
     def details(self) -> dict:
         """Everything but the bytes, as JSON can keep it (for the cache)."""
         return dict(pages=self.pages, title=self.title, pieces=[vars(p) for p in self.pieces],
                     untagged_pages=self.untagged_pages, slots=[vars(s) for s in self.slots],
-                    footer_pages=self.footer_pages, footer_space=[[k, v] for k, v in self.footer_space.items()])
+                    footer_pages=self.footer_pages, footer_space=[[k, v] for k, v in self.footer_space.items()],
+                    front_pages=self.front_pages)
 
     @classmethod
     def from_details(cls, details: dict, data: bytes) -> "Packet":
@@ -68,7 +70,8 @@ class Packet:
         return cls(data=data, pages=details["pages"], title=details["title"],
                    pieces=[PieceRange(**p) for p in details["pieces"]], untagged_pages=details["untagged_pages"],
                    slots=[Slot(**s) for s in details["slots"]], footer_pages=details["footer_pages"],
-                   footer_space={k: v for k, v in details["footer_space"]})
+                   footer_space={k: v for k, v in details["footer_space"]},
+                   front_pages=details.get("front_pages", FRONT_PAGES))
 
 
 class PacketMaker:
@@ -160,65 +163,66 @@ class PacketMaker:
         areas (and no footer text) for `personalize` to fill in per school."""
         t = self.campaign.strings[lang]
         jobs = plan_campaign(self.campaign, languages=(lang,), only=("posters", "flyers", "guide"),
-                             paper=school.paper if self.options.posters == "fit" else "tabloid",
+                             paper=school.paper if self.options.posters == "fit" else poster_paper(school),
                              handout=school.paper, school=school)
-        excerpts = [e for e in self.campaign.excerpts if e.audience in school.audiences()]
+        excerpts = [e for e in self.campaign.excerpts if e.lang == lang and any(map(e.is_for, school.audiences()))]
+        # Double-sided, the contents start on a right-hand page too: cover, blank, contents, blank.
+        front_pages = 2 * FRONT_PAGES if self.options.duplex else FRONT_PAGES
         # Number every page before rendering: page counts do not depend on the school.
         sequence, label = [], 1
-        for job in jobs:
+        for item in [*jobs, *excerpts]:
             if self.options.duplex and label % 2 == 0:
                 sequence.append(("blank", label))
                 label += 1
-            sequence.append((job, label))
-            label += self._count(job)
-        appendix_start = label
-        for excerpt in excerpts:
-            label += len(excerpt.pages)
+            sequence.append((item, label))
+            label += len(item.pages) if isinstance(item, Excerpt) else self._count(item)
         body_pages = label - 1
         footer = t["footer"].format(school=school.name, page="{page}", pages=body_pages).split("{page}")
 
-        contents = [dict(title=self._piece_title(job, t), page=start) for job, start in sequence if job != "blank"]
-        start = appendix_start
-        for excerpt in excerpts:
-            contents.append(dict(title=excerpt.title, page=start))
-            start += len(excerpt.pages)
-
+        contents = [dict(title=self._piece_title(item, t), page=start, anchor=f"packet-piece-{start}")
+                    for item, start in sequence if item != "blank"]
+        links = {e["anchor"]: Link(front_pages + e["page"] - 1, f"{e['title']}, {t['page'].lower()} {e['page']}")
+                 for e in contents}
         title = t["packet_title"].format(campaign=self.campaign.name[lang], school=school.name)
         packet_base = dict(footer_before=footer[0], footer_after=footer[1])
-        parts = [self._cover(school, lang, title, overlay), self._contents(lang, title, contents, school.paper)]
-        footer_pages = []
-        pieces = [PieceRange("cover", t["cover"], 1, 1), PieceRange("contents", t["contents"], 2, 2)]
+        front = [self._cover(school, lang, title, overlay), self._contents(lang, title, contents, school.paper)]
+        if self.options.duplex:
+            front = [front[0], self._blank(lang, school, 0, packet_base, overlay, footer=False),
+                     front[1], self._blank(lang, school, 0, packet_base, overlay, footer=False)]
+        parts, footer_pages, appendices, untagged = list(front), [], [], []
+        contents_page = 3 if self.options.duplex else 2
+        pieces = [PieceRange("cover", t["cover"], 1, 1), PieceRange("contents", t["contents"], contents_page, contents_page)]
         for item, first_label in sequence:
+            first = front_pages + first_label  # its first physical page, 1-based
             if item == "blank":
                 parts.append(self._blank(lang, school, first_label, packet_base, overlay))
-                footer_pages.append(FRONT_PAGES + first_label - 1)
+                footer_pages.append(first - 1)
+                continue
+            if isinstance(item, Excerpt):
+                # The user's pages go in after rendering, at their place among the rendered ones.
+                appendices.append(Appendix(item, item.title, first - 1))
+                pieces.append(PieceRange("excerpt", item.title, first, first + len(item.pages) - 1))
+                untagged += range(first, first + len(item.pages))
                 continue
             footer_on = item.paper.name in FOOTER_PAPERS
             space = GUIDE_FOOTER_SPACE if item.kind == "guide" else DESIGN_FOOTER_SPACE
             laid_out = self.maker.layout(item, packet=dict(packet_base, label=self._piece_title(item, t), footer=footer_on,
                                                            footer_space=space, first_page=first_label), overlay=overlay)
             if footer_on:
-                footer_pages += range(FRONT_PAGES + first_label - 1, FRONT_PAGES + first_label - 1 + laid_out.pages)
+                footer_pages += range(first - 1, first - 1 + laid_out.pages)
             if laid_out.pages != self._count(item):
                 raise RenderError(item.template, f"{school.name}: {item.title} took {laid_out.pages} pages in the packet "
                                                  f"instead of {self._count(item)}")
             parts.append(laid_out)
-            first = FRONT_PAGES + first_label
             pieces.append(PieceRange(item.kind, self._piece_title(item, t), first, first + laid_out.pages - 1))
         data = self.maker.renderer.write(parts, created=self.campaign.start)
-        appendices, untagged, first = [], [], FRONT_PAGES + appendix_start
-        for excerpt in excerpts:
-            appendices.append(Appendix(excerpt, excerpt.title))
-            pieces.append(PieceRange("excerpt", excerpt.title, first, first + len(excerpt.pages) - 1))
-            untagged += range(first, first + len(excerpt.pages))
-            first += len(excerpt.pages)
-        data = finish_packet(data, front_pages=FRONT_PAGES, appendices=appendices)
-        return Packet(data=data, pages=FRONT_PAGES + body_pages, title=title, pieces=pieces, untagged_pages=untagged,
+        data = finish_packet(data, front_pages=front_pages, appendices=appendices, links=links)
+        return Packet(data=data, pages=front_pages + body_pages, title=title, pieces=pieces, untagged_pages=untagged,
                       # No slots, no drawing: a theme that prints the school itself gets whole renders.
                       slots=slots_of(parts) if overlay and not any(shows_school(p.html) for p in parts) else [],
                       footer_pages=footer_pages,
                       footer_space={i: (GUIDE_FOOTER_SPACE if i in guide_pages(pieces) else DESIGN_FOOTER_SPACE)
-                                    for i in footer_pages})
+                                    for i in footer_pages}, front_pages=front_pages)
 
     def _count(self, job: Job) -> int:
         """Pages of a piece, laid out once per build for all schools (posters and flyers are one page)."""
@@ -229,7 +233,9 @@ class PacketMaker:
             self._page_counts[key] = self.maker.layout(replace(job, context=dict(job.context, school=None))).pages
         return self._page_counts[key]
 
-    def _piece_title(self, job: Job, t: dict[str, str]) -> str:
+    def _piece_title(self, job: Job | Excerpt, t: dict[str, str]) -> str:
+        if isinstance(job, Excerpt):
+            return job.title
         if job.kind == "poster":
             day = job.context.get("text")
             return t["poster_piece"].format(title=day.title if day else t["week_poster_title"])
@@ -263,9 +269,10 @@ class PacketMaker:
             raise RenderError("contents.html", "the table of contents needs more than one page")
         return laid_out
 
-    def _blank(self, lang: str, school: School, label: int, packet_base: dict, overlay: bool) -> LaidOut:
+    def _blank(self, lang: str, school: School, label: int, packet_base: dict, overlay: bool,
+               footer: bool = True) -> LaidOut:
         context = dict(self._base(lang, school, school.paper), doc_title="", overlay=overlay,
-                       packet=dict(packet_base, label="", footer=True, footer_space=DESIGN_FOOTER_SPACE, first_page=label))
+                       packet=dict(packet_base, label="", footer=footer, footer_space=DESIGN_FOOTER_SPACE, first_page=label))
         context["doc_title"] = context["t"]["blank_page"]
         return self._layout("blank.html", context)
 
@@ -275,13 +282,14 @@ class PacketMaker:
 
 
 def packet_variant(school: School, lang: str) -> tuple:
-    """What a school's packet shares with other schools' packets: one render per language, paper and audiences."""
-    return ("packet", lang, school.paper, school.audiences())
+    """What a school's packet shares with other schools': one render per language, papers, audiences and link."""
+    return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link)
 
 
 def document_variant(job: Job) -> tuple:
-    """What a school's poster or flyer shares with other schools': one render per design, language and paper."""
-    return (job.template, job.focus_day, job.lang, job.paper.name)
+    """What a school's poster or flyer shares with other schools': one render per design, language, paper and link."""
+    school = job.context.get("school")
+    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "")
 
 
 def _anonymous(school: School) -> School:

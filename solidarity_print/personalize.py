@@ -27,7 +27,8 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     it needs a full render: text no subset font can draw, or a name too long for the reserved area."""
     full_name = school.name
     school = _as_drawn(school)
-    footer_texts = [t["footer"].format(school=school.name, page=n, pages=base.pages - 2) for n in range(1, base.pages - 1)]
+    body_pages = base.pages - base.front_pages
+    footer_texts = [t["footer"].format(school=school.name, page=n, pages=body_pages) for n in range(1, body_pages + 1)]
     contact = " · ".join(v for v in (school.contact_name, school.contact_email) if v)
     org = _org_line(school)
     longest_footer = max(footer_texts, key=len, default="")
@@ -49,7 +50,7 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
         # One type size for every footer: the one the longest page number needs.
         size = _footer_size(longest_footer, template.page_widths[base.footer_pages[0]], faces["footer"])
         for page in base.footer_pages:
-            drawing.artifact(page, _footer_ops(footer_texts[page - 2], template.page_widths[page],
+            drawing.artifact(page, _footer_ops(footer_texts[page - base.front_pages], template.page_widths[page],
                                                base.footer_space.get(page, 26.0), faces["footer"], size))
     title = base.title.replace(PLACEHOLDER, full_name)
     data = fill(template, drawing, title, full_name, logo=logo_pixels(school.logo) if school.logo else None,

@@ -41,6 +41,12 @@ PAPERS = {
 }
 
 
+def poster_paper(school: School, explicit: str | None = None) -> str:
+    """The paper of a school's posters: `explicit` (--paper) wins, then the roster's poster_paper,
+    then tabloid, or A3 (tabloid's ISO counterpart) for a school on A4."""
+    return explicit or school.poster_paper or ("a3" if school.paper == "a4" else "tabloid")
+
+
 def handout_paper(poster_paper: str) -> Paper:
     """Flyers and guides print on letter, or on A4 where posters are metric."""
     return PAPERS["a4" if poster_paper in ("a4", "a3") else "letter"]
@@ -106,6 +112,8 @@ def plan_campaign(campaign: Campaign, *, languages: tuple[str, ...], only: tuple
                                      paper=handout, unit=handout.unit(FLYER_RATIO))))
     if "excerpts" in only and school is None:
         for index, excerpt in enumerate(campaign.excerpts):
+            if excerpt.lang not in languages:
+                continue
             jobs.append(Job("excerpt", f"excerpts/{excerpt.slug}.pdf", excerpt.lang, excerpt.title, handout,
                             excerpt_index=index))
     for job in jobs:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from . import fonts, images
 from .errors import Problem, ProblemCollector
-from .fields import INVISIBLE_RE, SLUG_RE
+from .fields import INVISIBLE_RE, SLUG_RE, FieldReader
 from .i18n import SLUG_LIMIT, slugify
 from .model import AUDIENCES, Campaign, School
 
 COLUMNS = ("name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
-           "languages", "paper", "audience", "grade_band")
+           "languages", "paper", "audience", "grade_band", "poster_paper", "link")
 # Headers spreadsheets commonly use for our columns, as _column spells them.
 SYNONYMS = {
     "email": "contact_email", "e_mail": "contact_email", "mail": "contact_email", "contact_e_mail": "contact_email",
@@ -29,8 +29,11 @@ SYNONYMS = {
     "image": "logo", "logo_file": "logo", "club_name": "club", "gsa": "club", "gsa_name": "club",
     "paper_size": "paper", "grade": "grade_band", "grades": "grade_band", "level": "grade_band",
     "school_level": "grade_band", "guide": "audience", "guides": "audience", "folder": "slug",
+    "url": "link", "website": "link", "web_address": "link", "qr_link": "link",
+    "poster_size": "poster_paper",
 }
 PACKET_PAPERS = ("letter", "a4")
+POSTER_PAPERS = ("tabloid", "letter", "a4", "a3")
 GRADE_BANDS = ("middle", "high")
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
@@ -171,6 +174,8 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         paper = _choice(row, "paper", PACKET_PAPERS, campaign.default_paper, where, problems)
         audience = _choice(row, "audience", AUDIENCES + ("both",), campaign.default_audience, where, problems)
         grade_band = _choice(row, "grade_band", GRADE_BANDS, "", where, problems)
+        posters = _choice(row, "poster_paper", POSTER_PAPERS, "", where, problems)
+        link = _link(row.get("link", ""), where("link"), problems)
         email = row.get("contact_email", "")
         if email and not EMAIL_RE.match(email):
             problems.add(where("contact_email"), f"{email!r} is not an email address")
@@ -180,7 +185,7 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         schools.append(School(row=number, name=name, slug=slug, languages=languages, paper=paper, audience=audience,
                               club=row.get("club", ""), contact_name=row.get("contact_name", ""),
                               contact_email=email, meeting=row.get("meeting", ""), logo=logo,
-                              logo_alt=row.get("logo_alt", ""), grade_band=grade_band))
+                              logo_alt=row.get("logo_alt", ""), grade_band=grade_band, poster_paper=posters, link=link))
     return schools
 
 
@@ -197,6 +202,17 @@ def _languages(value: str, campaign: Campaign, where: str, problems: ProblemColl
             problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(declared)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in written
                                if lang.casefold() in spelling and spelling[lang.casefold()] in campaign.languages))
+
+
+def _link(value: str, where: str, problems: ProblemCollector) -> str:
+    """A school's own link, checked as campaign links are (https: only); "" when there is none or it is bad."""
+    if not value:
+        return ""
+    found = ProblemCollector(problems.file)
+    link = FieldReader(found).url({"link": value}, "link", "")
+    for problem in found.problems:
+        problems.add(where, problem.message)
+    return link or ""
 
 
 def _choice(row, column, choices, default, where, problems) -> str:
