@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, UndefinedError)
+                    TemplateNotFound, TemplateSyntaxError, UndefinedError, pass_context)
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -34,7 +34,8 @@ class Theme:
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
                                 font_class=lambda text: fonts.font_class(text) or "")
-        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri)
+        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri,
+                                counted=counted)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         """The HTML of template `name`; any template problem becomes a RenderError naming the file and line."""
@@ -50,6 +51,12 @@ class Theme:
             raise RenderError(name, f"was stopped by the template sandbox: {exc}") from None
         except TemplateError as exc:
             raise RenderError(name, f"template error: {exc}") from None
+
+
+@pass_context
+def counted(context, forms, count: int) -> str:
+    """`{{ counted(t.week_heading, days | length) }}`: the phrase for `count` things in the page's language."""
+    return i18n.counted(forms, count, context["lang"], context["t"].get("number_words", ""))
 
 
 def css_string(value: str) -> Markup:
