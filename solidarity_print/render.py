@@ -11,6 +11,7 @@ from pathlib import Path
 import pydyf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
+import weasyprint.pdf as weasyprint_pdf
 from weasyprint.pdf import tags as weasyprint_tags
 
 from .errors import RenderError
@@ -36,6 +37,24 @@ def _tag_passage_languages(build_box_tree):
             yield struct
     return build
 
+
+def _describe_links(add_links):
+    """WeasyPrint 70 tags a link (a Link structure element holding the annotation) but gives the
+    annotation its bare target as /Contents, the description PDF/UA has a screen reader announce.
+    This wraps its link writer so that the <a> element's `title` says what the link is for."""
+    def add(links_and_anchors, matrix, pdf, page, names, tags):
+        add_links(links_and_anchors, matrix, pdf, page, names, tags)
+        for *_, box in links_and_anchors[0]:
+            element, annotation = getattr(box, "element", None), getattr(box, "link_annotation", None)
+            title = element.get("title") if element is not None else None
+            if title and annotation is not None and tags is not None:
+                annotation["Contents"] = pydyf.String(title)
+    return add
+
+
+if not getattr(weasyprint_pdf.add_links, "_described", False):
+    weasyprint_pdf.add_links = _describe_links(weasyprint_pdf.add_links)
+    weasyprint_pdf.add_links._described = True
 
 if not getattr(weasyprint_tags._build_box_tree, "_tags_lang", False):
     weasyprint_tags._build_box_tree = _tag_passage_languages(weasyprint_tags._build_box_tree)

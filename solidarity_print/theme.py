@@ -1,6 +1,7 @@
 """The Jinja2 side: template lookup with overrides and `!default/`, sandboxed, autoescaped, strict."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ class Theme:
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
-                                font_class=lambda text: fonts.font_class(text) or "")
+                                font_class=lambda text: fonts.font_class(text) or "", web_address=web_address)
         self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri,
                                 counted=counted)
 
@@ -57,6 +58,11 @@ class Theme:
 def counted(context, forms, count: int) -> str:
     """`{{ counted(t.week_heading, days | length) }}`: the phrase for `count` things in the page's language."""
     return i18n.counted(forms, count, context["lang"], context["t"].get("number_words", ""))
+
+
+def web_address(url: str) -> str:
+    """A link as people type it: 'https://www.glsen.org/' -> 'www.glsen.org'."""
+    return re.sub(r"^https?://", "", str(url)).rstrip("/")
 
 
 def css_string(value: str) -> Markup:
