@@ -127,6 +127,13 @@ def new_command(folder):
                f"  solidarity-print build --campaign {folder / 'campaign.toml'} --roster {folder / 'schools.csv'}")
 
 
+@cli.command("theme")
+def theme_command():
+    """List each built-in template's blocks, variables and theme words, for overrides."""
+    from .theme_reference import format_reference, reference, string_keys
+    click.echo(_run(lambda: format_reference(reference(), string_keys())))
+
+
 def _summary(result) -> str:
     """'Wrote 60 PDFs (172 pages, 5 packets for 4 schools, 12.3 MB) in 26.4 s, 0 from the cache, and dist/manifest.json'."""
     entries = result.entries

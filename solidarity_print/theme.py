@@ -36,7 +36,7 @@ class Theme:
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
                                 font_class=lambda text: fonts.font_class(text) or "", web_address=web_address)
         self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri,
-                                counted=counted)
+                                counted=counted, extra_css=has_extra_css(campaign_folder))
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         """The HTML of template `name`; any template problem becomes a RenderError naming the file and line."""
@@ -58,6 +58,11 @@ class Theme:
 def counted(context, forms, count: int) -> str:
     """`{{ counted(t.week_heading, days | length) }}`: the phrase for `count` things in the page's language."""
     return i18n.counted(forms, count, context["lang"], context["t"].get("number_words", ""))
+
+
+def has_extra_css(campaign_folder: Path | None) -> bool:
+    """Whether the campaign has overrides/assets/css/extra.css, which every template loads last."""
+    return campaign_folder is not None and (campaign_folder / "overrides" / "assets" / "css" / "extra.css").is_file()
 
 
 def web_address(url: str) -> str:
