@@ -162,6 +162,13 @@ def new_command(folder):
                f"  solidarity-print build --campaign {folder / 'campaign.toml'} --roster {folder / 'schools.csv'}")
 
 
+@cli.command("theme")
+def theme_command():
+    """List each built-in template's blocks, variables and theme words, for overrides."""
+    from .theme_reference import format_reference, reference, string_keys
+    click.echo(_run(lambda: format_reference(reference(), string_keys())))
+
+
 def _summary(result) -> str:
     """'Built the built-in campaign "Solidarity Week 2023": 26 PDFs (49 pages, 1.2 MB) in 5.2 s, 0 from
     the cache; removed 0 stale files; dist/manifest.json' (packets and schools counted with a roster)."""

@@ -18,6 +18,8 @@ from .errors import Problem, ProblemCollector
 from .resources import TEMPLATES
 
 STRINGS_DIR = "strings"
+# CLDR plural categories: the forms a counted phrase may give (English uses one and other).
+PLURAL_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
 
 
 @lru_cache(maxsize=None)
@@ -80,7 +82,7 @@ def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
     return f"{head.rstrip('-')}-{digest}"
 
 
-def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: ProblemCollector) -> dict[str, dict[str, str]]:
+def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: ProblemCollector) -> dict[str, dict]:
     """The theme's words for each language: built-in strings/<lang>.toml, overridden per key by the
     campaign's overrides/templates/strings/<lang>.toml. A declared language with no strings is a problem."""
     base = _read_strings(TEMPLATES / STRINGS_DIR / "en.toml", problems)
@@ -121,16 +123,38 @@ def _unknown_keys(path: Path, unknown: set[str], base: dict[str, str], problems:
             problems.problems.append(problem)
 
 
-def _read_strings(path: Path, problems: ProblemCollector) -> dict[str, str]:
+def counted(forms: str | dict[str, str], count: int, lang: str, number_words: str = "") -> str:
+    """A phrase about `count` things in `lang`: 'Four days, four focuses' / 'Cuatro días, cuatro enfoques'.
+
+    `forms` maps CLDR plural categories (one, few, other …) to a phrase, or is one phrase for every
+    count; in it {count} is the digits, {words} the number in words and {Words} the same with a
+    capital. `number_words` lists the words for one, two, three … separated by commas; past its
+    end the digits are used."""
+    if isinstance(forms, str):
+        forms = {"other": forms}
+    phrase = forms.get(Locale.parse(_locale(lang)).plural_form(count), forms["other"])
+    words = [w.strip() for w in number_words.split(",") if w.strip()]
+    word = words[count - 1] if 0 < count <= len(words) else str(count)
+    return phrase.format(count=count, words=word, Words=word[:1].upper() + word[1:])
+
+
+def _read_strings(path: Path, problems: ProblemCollector) -> dict[str, str | dict[str, str]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         problems.add(str(path), f"cannot be read: {exc}")
         return {}
-    bad = [k for k, v in data.items() if not isinstance(v, str)]
-    for key in bad:
-        problems.add(f"{path}: {key}", "must be text")
-    return {k: v for k, v in data.items() if isinstance(v, str)}
+    good = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            good[key] = value
+        elif (isinstance(value, dict) and "other" in value and value.keys() <= PLURAL_CATEGORIES
+              and all(isinstance(v, str) for v in value.values())):
+            good[key] = value
+        else:
+            problems.add(f"{path}: {key}", "must be text, or a table of plural forms with at least `other` "
+                                           f"(keys among {', '.join(sorted(PLURAL_CATEGORIES))})")
+    return good
 
 
 def _locale(lang: str) -> str:

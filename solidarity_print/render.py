@@ -11,6 +11,7 @@ from pathlib import Path
 import pydyf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
+import weasyprint.pdf as weasyprint_pdf
 from weasyprint.pdf import tags as weasyprint_tags
 
 from .errors import RenderError
@@ -37,6 +38,24 @@ def _tag_passage_languages(build_box_tree):
     return build
 
 
+def _describe_links(add_links):
+    """WeasyPrint 70 tags a link (a Link structure element holding the annotation) but gives the
+    annotation its bare target as /Contents, the description PDF/UA has a screen reader announce.
+    This wraps its link writer so that the <a> element's `title` says what the link is for."""
+    def add(links_and_anchors, matrix, pdf, page, names, tags):
+        add_links(links_and_anchors, matrix, pdf, page, names, tags)
+        for *_, box in links_and_anchors[0]:
+            element, annotation = getattr(box, "element", None), getattr(box, "link_annotation", None)
+            title = element.get("title") if element is not None else None
+            if title and annotation is not None and tags is not None:
+                annotation["Contents"] = pydyf.String(title)
+    return add
+
+
+if not getattr(weasyprint_pdf.add_links, "_described", False):
+    weasyprint_pdf.add_links = _describe_links(weasyprint_pdf.add_links)
+    weasyprint_pdf.add_links._described = True
+
 if not getattr(weasyprint_tags._build_box_tree, "_tags_lang", False):
     weasyprint_tags._build_box_tree = _tag_passage_languages(weasyprint_tags._build_box_tree)
     weasyprint_tags._build_box_tree._tags_lang = True
@@ -62,6 +81,7 @@ class LaidOut:
     collides: bool
     fetcher: object = None  # the FolderFetcher that served it: images in SVG are fetched while writing
     html: str = ""  # what was laid out
+    room: float = 1.0  # how many times the data-fit area's text would fit in the height it may use
 
 
 # WeasyPrint logs this for every font it subsets without HarfBuzz-subset: slower, but the PDF is right.
@@ -131,11 +151,12 @@ class Renderer:
         with _watch(template, fetcher):
             document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render(font_config=self.font_config)
             pages = [_inspect_page(page._page_box) for page in document.pages]
-            largest = max((size for size, _ in pages), default=0)
+            largest = max((size for size, _, _ in pages), default=0)
             if largest > MAX_FONT_SIZE_PX:
                 raise RenderError(template, f"uses a font size of {largest:g}px; the largest that prints is "
                                             f"{MAX_FONT_SIZE_PX}px")
-        return LaidOut(document, template, len(document.pages), any(collides for _, collides in pages), fetcher, html)
+        return LaidOut(document, template, len(document.pages), any(collides for _, collides, _ in pages), fetcher, html,
+                       room=min((room for _, _, room in pages), default=1.0))
 
     def write(self, parts: list[LaidOut], *, created: dt.date) -> bytes:
         """One PDF/UA-1 file of all pages of `parts`, in order; title and language come from the first.
@@ -154,13 +175,15 @@ class Renderer:
                            size=(first.width * 0.75, first.height * 0.75), collides=laid_out.collides)
 
 
-def _inspect_page(page_box) -> tuple[float, bool]:
-    """One walk over a laid-out page: its largest font size, and whether any line of text reaches into
-    a box marked data-reserved or out of the bottom of one.
+def _inspect_page(page_box) -> tuple[float, bool, float]:
+    """One walk over a laid-out page: its largest font size, whether any line of text reaches into
+    a box marked data-reserved or out of the bottom of one, and the room left: the height from the
+    top of the box marked data-fit to the reserved box, over the height its text takes (1.0 without
+    both boxes).
 
     A pinned footer does not push text away, and WeasyPrint silently drops lines that fall off the
     page, so a one-page design has to be checked after layout."""
-    largest, reserved_top, text_bottom, overflow = 0.0, page_box.height, 0.0, False
+    largest, reserved_top, text_bottom, overflow, fit_top = 0.0, page_box.height, 0.0, False, None
     stack = [(page_box, None, False)]
     while stack:
         box, reserved, in_margin = stack.pop()
@@ -173,6 +196,8 @@ def _inspect_page(page_box) -> tuple[float, bool]:
         if not in_margin and reserved is None and element is not None and element.get("data-reserved") is not None:
             reserved = box
             reserved_top = min(reserved_top, box.position_y)
+        if not in_margin and fit_top is None and element is not None and element.get("data-fit") is not None:
+            fit_top = box.position_y
         if not in_margin and type(box).__name__ == "LineBox":
             bottom = box.position_y + box.height
             if reserved is None:
@@ -180,7 +205,11 @@ def _inspect_page(page_box) -> tuple[float, bool]:
             elif bottom > reserved.position_y + reserved.margin_height() + 0.5:
                 overflow = True
         stack.extend((child, reserved, in_margin) for child in getattr(box, "children", ()))
-    return largest, overflow or text_bottom > reserved_top
+    collides = overflow or text_bottom > reserved_top
+    room = 1.0
+    if fit_top is not None and reserved_top < page_box.height and text_bottom > fit_top and not collides:
+        room = (reserved_top - fit_top) / (text_bottom - fit_top)
+    return largest, collides, room
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,26 @@ Lincoln High School,lincoln-high,Lincoln GSA,Alex Rivera,arivera@example.org,Roo
 Escuela Secundaria José Martí,jose-marti,Club de Solidaridad,María López,mlopez@example.org,Biblioteca los jueves 15:30,es;en,letter,student,middle
 """
 
-OVERRIDES_README = """Files here replace the built-in theme files of the same name.
+OVERRIDES_README = """Change the design here; the package itself stays as it is. `solidarity-print theme` lists
+every built-in template with its blocks, the values it uses and the theme's words.
 
-  templates/poster.html        replaces the focus-day poster template
-  templates/strings/es.toml    changes individual Spanish theme words
-  assets/css/poster.css        replaces the poster stylesheet
+One rule, one change: put CSS in
+  assets/css/extra.css         loaded after the built-in styles by every template, e.g.
+                               .poster .kicker { text-transform: none; }
+                               :root { --ink: #000000; }
 
-To change one block and keep the rest, start a template with
+One part of a page: start a template with {% extends "!default/NAME.html" %} and redefine one block.
+  templates/poster.html        blocks kicker, date, headline, label, summary, actions, qr_footer
+  templates/flyer.html         blocks kicker, headline, date, summary, why, actions, qr_footer
+  templates/week.html          blocks headline, date, tagline, days, welcome, qr_footer
+e.g. templates/poster.html:
   {% extends "!default/poster.html" %}
-and override only the block you need, e.g. {% block headline %}…{% endblock %}.
+  {% block headline %}Our GSA stands with you{% endblock %}
+
+Whole files: a file here replaces the built-in file of the same name.
+  templates/partials/qr_footer.html   replaces the QR footer of posters and flyers
+  templates/strings/es.toml    changes individual Spanish theme words (only the keys you list)
+  assets/css/poster.css        replaces the whole poster stylesheet
 """
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, UndefinedError)
+                    TemplateNotFound, TemplateSyntaxError, UndefinedError, pass_context)
 from jinja2.utils import missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
@@ -38,8 +38,9 @@ class Theme:
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
-                                font_class=lambda text: fonts.font_class(text) or "")
-        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri)
+                                font_class=lambda text: fonts.font_class(text) or "", web_address=web_address)
+        self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri,
+                                counted=counted, extra_css=has_extra_css(campaign_folder))
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         """The HTML of template `name`; any template problem becomes a RenderError naming the file and line."""
@@ -108,6 +109,22 @@ def _plain_undefined(message: str, source_line: str, context: dict[str, Any]) ->
     owner = re.search(r"([A-Za-z_][\w.]*)\s*(?:\.\s*" + re.escape(key) + r"\b|\[\s*['\"]" + re.escape(key) + r"['\"]\s*\])",
                       source_line)
     return f"{owner.group(1) if owner else 'a value'} {message}"
+
+
+@pass_context
+def counted(context, forms, count: int) -> str:
+    """`{{ counted(t.week_heading, days | length) }}`: the phrase for `count` things in the page's language."""
+    return i18n.counted(forms, count, context["lang"], context["t"].get("number_words", ""))
+
+
+def has_extra_css(campaign_folder: Path | None) -> bool:
+    """Whether the campaign has overrides/assets/css/extra.css, which every template loads last."""
+    return campaign_folder is not None and (campaign_folder / "overrides" / "assets" / "css" / "extra.css").is_file()
+
+
+def web_address(url: str) -> str:
+    """A link as people type it: 'https://www.glsen.org/' -> 'www.glsen.org'."""
+    return re.sub(r"^https?://", "", str(url)).rstrip("/")
 
 
 def css_string(value: str) -> Markup:
