@@ -156,7 +156,8 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
     org_url = read.url(org, "url", "organizer") if "url" in org else ""
     days = _days(data.get("days", []), read, languages, start, end)
     sections = guide.load_sections(path.parent, languages, problems)
-    excerpts = _excerpts(data.get("excerpts", []), read, path.parent, languages)
+    # Checked against every declared language; kept only for the languages this build makes.
+    excerpts = tuple(e for e in _excerpts(data.get("excerpts", []), read, path.parent, declared) if e.lang in languages)
     strings = i18n.load_strings(languages, path.parent, problems)
     defaults = read.table(data.get("defaults", {}), "defaults", allowed=DEFAULT_KEYS)
     paper = _one_of(read, defaults, "paper", ("letter", "a4"), "letter")

@@ -123,7 +123,7 @@ def test_svg_use_bomb_is_stopped_by_the_time_limit(tmp_path):
         '{% extends "!default/poster.html" %}{% block headline %}' + svg + "{% endblock %}", encoding="utf-8")
     started = time.monotonic()
     with pytest.raises(Exception) as caught:
-        build(campaign, tmp_path / "out", BuildOptions(languages=("en",), only=("posters",), limits=Limits(seconds=3)))
-    assert time.monotonic() - started < 45
-    assert "poster.html" in str(caught.value) and "longer than 3 s" in str(caught.value)
+        build(campaign, tmp_path / "out", BuildOptions(languages=("en",), only=("posters",), limits=Limits(seconds=10)))
+    assert time.monotonic() - started < 90
+    assert "poster.html" in str(caught.value) and "longer than 10 s" in str(caught.value)
     assert not (tmp_path / "out").exists()
