@@ -66,9 +66,9 @@ class ProblemCollector:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, where: str, message: str, *, warning: bool = False) -> None:
-        """Record a problem at `where` (a key path, row/column or line); the same problem twice is kept once."""
-        problem = Problem(self.file, where, message, warning)
+    def add(self, where: str, message: str, *, warning: bool = False, line: int | None = None) -> None:
+        """Record a problem at `where` (a key path or row/column) and/or `line`; the same problem twice is kept once."""
+        problem = Problem(self.file, where, message, warning, line)
         if problem not in self.problems:
             self.problems.append(problem)
 

@@ -78,16 +78,16 @@ def _decode(path: Path, problems: ProblemCollector) -> str | None:
         garbled = MOJIBAKE_RE.search(text)
         if garbled:
             line = text[:garbled.start()].count("\n") + 1
-            problems.add(f"line {line}", f"contains {garbled.group(0)!r}, which is how accented letters look after "
-                                         "a second, wrong conversion; export the sheet again as \"CSV UTF-8\"")
+            problems.add("", f"contains {garbled.group(0)!r}, which is how accented letters look after a second, "
+                             "wrong conversion; export the sheet again as \"CSV UTF-8\"", line=line)
             return None
         return text
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         line = data[:utf8_error.start].count(b"\n") + 1
-        problems.add(f"line {line}", "is neither UTF-8 nor Windows-1252, so names cannot be read reliably: "
-                                     "save the file as \"CSV UTF-8\"")
+        problems.add("", "is neither UTF-8 nor Windows-1252, so names cannot be read reliably: "
+                         "save the file as \"CSV UTF-8\"", line=line)
         return None
     problems.add("", "was read as Windows-1252 (Excel's \"CSV\"); save as \"CSV UTF-8\" to be sure accents survive",
                  warning=True)

@@ -140,14 +140,16 @@ def test_utf16_with_bom_loads(tmp_path, campaign):
 def test_bytes_neither_utf8_nor_windows_1252_name_the_line(tmp_path, campaign):
     path = tmp_path / "schools.csv"
     path.write_bytes((HEADER + "\n" + row(name="Oak High") + "\n").encode() + b"Pine \x81\x8d High,,,,,,,,en,,,\n")
-    message = error_at(roster_problems(path, campaign), "line 3", path)
-    assert "neither UTF-8 nor Windows-1252" in message
+    [problem] = roster_problems(path, campaign)
+    assert problem.line == 3 and "neither UTF-8 nor Windows-1252" in problem.message
+    assert str(problem).startswith(f"{path.resolve()}, line 3: is neither")
 
 
 def test_double_encoded_accents_are_refused_at_their_line(tmp_path, campaign):
     path = write_roster(tmp_path, row(name="Oak High"), row(name="Escuela JosÃ© MartÃ­"))
-    message = error_at(roster_problems(path, campaign), "line 3", path)
-    assert "'Ã©'" in message and "CSV UTF-8" in message
+    [problem] = roster_problems(path, campaign)
+    assert problem.line == 3 and "'Ã©'" in problem.message and "CSV UTF-8" in problem.message
+    assert str(problem).startswith(f"{path.resolve()}, line 3: contains")
 
 
 # --- 1. roster CSV: structure ----------------------------------------------------------------------
