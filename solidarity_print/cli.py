@@ -127,6 +127,24 @@ def new_command(folder):
                f"  solidarity-print build --campaign {folder / 'campaign.toml'} --roster {folder / 'schools.csv'}")
 
 
+@cli.command("serve")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
+              help="campaign.toml, or its folder, to serve (default: the built-in campaign).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), help="Rendering processes (default: one per core).")
+def serve_command(campaign_file, host, port, workers):
+    """Start the web page where organizers make their school's kit or a whole district's."""
+    import uvicorn
+
+    from .web import WebSettings, create_app
+    app = _run(lambda: create_app(campaign_file, WebSettings(workers=workers)))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, not only this computer: anyone who can reach it can use "
+                   "the page (put it behind HTTPS and a login if that is not what you want)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
 def _summary(result) -> str:
     """'Wrote 60 PDFs (172 pages, 5 packets for 4 schools, 12.3 MB) in 26.4 s, 0 from the cache, and dist/manifest.json'."""
     entries = result.entries

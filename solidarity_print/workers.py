@@ -81,6 +81,10 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         _makers.clear()
         maker = DocumentMaker(setup.campaign, setup.extra_folders)
         _makers[setup.key] = (maker, PacketMaker(maker, setup.packets, cache, setup.key))
+    elif _makers[setup.key][1].options != setup.packets:
+        # A long-lived pool (the web server's) sees a new roster each build: the overlay fonts are
+        # subset for its characters, so only the packet maker is made again.
+        _makers[setup.key] = (_makers[setup.key][0], PacketMaker(_makers[setup.key][0], setup.packets, cache, setup.key))
     maker, packets = _makers[setup.key]
     # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
     global _deadline_passed_at
