@@ -68,8 +68,22 @@ def safe_suffix(filename: str, allowed: tuple[str, ...], fallback: str) -> str:
 def check_school(form: SchoolForm, folder: Path, campaign: Campaign) -> Checked:
     """Write the form as a one-row schools.csv (with the logo beside it) in `folder` and load it with the
     roster's own loader, so the form's rules and words are the roster's."""
+    checked = _load(form, folder, campaign, form.values.get("name", ""))
+    if not form.values.get("name", "").strip():
+        # The roster stops at a row without a name; the form shows every problem at once, so the other
+        # fields are checked as if the school had one.
+        others = _load(form, folder, campaign, "School")
+        for name, messages in others.by_field.items():
+            if name != "name":
+                checked.by_field.setdefault(name, []).extend(messages)
+        for name, messages in others.warnings.items():
+            checked.warnings.setdefault(name, []).extend(messages)
+    return checked
+
+
+def _load(form: SchoolForm, folder: Path, campaign: Campaign, name: str) -> Checked:
     folder.mkdir(parents=True, exist_ok=True)
-    row = dict(form.values, languages=",".join(form.languages))
+    row = dict(form.values, name=name, languages=",".join(form.languages))
     if form.logo is not None:
         logo_name = "logo" + safe_suffix(form.logo_filename, LOGO_SUFFIXES, ".img")
         (folder / logo_name).write_bytes(form.logo)

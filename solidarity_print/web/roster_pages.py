@@ -107,7 +107,7 @@ def _status(web, entry) -> dict:
 async def job_page(web, request: Request) -> Response:
     entry = _job(web, request)
     status = _status(web, entry)
-    return web.page(request, "job.html", job=entry, status=status, left=_duration(status["seconds_left"]),
+    return web.page(request, "job.html", job=entry, progress=status, left=_duration(status["seconds_left"]),
                     warnings=entry.details.get("warnings", []))
 
 
