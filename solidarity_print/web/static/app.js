@@ -75,6 +75,13 @@
           progress.value = s.files_done;
           document.getElementById("job-schools").textContent = s.schools_done + " / " + s.schools;
           document.getElementById("job-files").textContent = s.files_done + " / " + (s.files_total || "—");
+          var rate = document.getElementById("job-rate");
+          rate.textContent = rate.dataset.template.replace("{rate}", s.rate);
+          var left = document.getElementById("job-left");
+          if (s.seconds_left !== null) {
+            var minutes = Math.floor(s.seconds_left / 60), seconds = s.seconds_left % 60;
+            left.textContent = minutes ? minutes + " min " + String(seconds).padStart(2, "0") + " s" : seconds + " s";
+          }
           window.setTimeout(poll, 1000);
         })
         .catch(function () { window.setTimeout(poll, 3000); });
