@@ -57,7 +57,7 @@ class Web:
         lang = self.lang(request)
         html = self.templates.get_template(template).render(
             t=words(self.campaign, lang), lang=lang, campaign=self.campaign, name=self.campaign.name[lang],
-            languages=[(code, self.campaign.name.get(code) and _language_name(code)) for code in self.campaign.languages],
+            languages=[(code, _language_name(code)) for code in self.campaign.languages],
             columns=COLUMNS, path=request.url.path, minutes=self.settings.token_seconds // 60, settings=self.settings, MB=MB, **context)
         return HTMLResponse(html, status_code=status, headers=headers)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from .. import workers
 from ..build import BuildOptions, build
 from ..errors import SolidarityError
-from ..model import School
 from ..output import MANIFEST
 from .jobs import Entry
 from .preview import PreviewImage, pages_to_preview, rasterise
@@ -49,12 +48,12 @@ class Builder:
                                                  initargs=(workers.Limits(),))
             return self._pool
 
-    def preview(self, entry: Entry, roster_file: Path, school: School, lang: str) -> list[PreviewImage]:
+    def preview(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
         """The packet in one language, and PNGs of its cover, a poster and a flyer."""
         options = BuildOptions(roster=roster_file, languages=(lang,), only=("packets",), cache=self.cache)
         return self._build_and_rasterise(entry, options, lang)
 
-    def kit(self, entry: Entry, roster_file: Path, school: School, lang: str) -> list[PreviewImage]:
+    def kit(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
         """The school's whole kit (packet, posters, flyers per language, manifest) and its preview."""
         options = BuildOptions(roster=roster_file, cache=self.cache)
         return self._build_and_rasterise(entry, options, lang)

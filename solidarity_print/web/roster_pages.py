@@ -101,7 +101,7 @@ def _status(web, entry) -> dict:
     return dict(state=entry.state, position=web.queue.position(entry), schools=entry.schools,
                 schools_done=entry.schools_done(), files_done=entry.files_done, files_total=entry.files_total,
                 rate=round(entry.rate(), 2), seconds_left=round(left) if left is not None else None,
-                message=forms.scrub(entry.message, entry.folder / "input") if entry.state == "failed" else "")
+                message=forms.scrub(entry.message, entry.folder) if entry.state == "failed" else "")
 
 
 async def job_page(web, request: Request) -> Response:

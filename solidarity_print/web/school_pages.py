@@ -95,7 +95,7 @@ async def submit(web, request: Request) -> Response:
         return _render(web, request, form, checked, status=422, upload=entry.token if form.logo else None,
                        logo_name=form.logo_filename if form.logo else "")
     try:
-        images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file, checked.school,
+        images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file,
                                          _language(web, request, checked.school))
     except SolidarityError as exc:
         web.tokens.drop(entry)
@@ -113,7 +113,7 @@ async def preview(web, request: Request) -> Response:
         problems += [dict(field="", id="", message=message) for message in checked.general]
         return JSONResponse({"ok": False, "problems": problems}, status_code=422)
     try:
-        images = await asyncio.to_thread(web.builder.preview, entry, checked.roster_file, checked.school,
+        images = await asyncio.to_thread(web.builder.preview, entry, checked.roster_file,
                                          _language(web, request, checked.school))
     except SolidarityError as exc:
         web.tokens.drop(entry)
