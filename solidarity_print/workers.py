@@ -10,12 +10,13 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import Cache, item_key
 from .documents import DocumentMaker
 from .errors import RenderError, SolidarityError
+from .fonts import characters_of
 from .model import Campaign, School
 from .output import ManifestEntry, sha256
 from .packet import PacketMaker, PacketOptions
@@ -81,10 +82,16 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         _makers.clear()
         maker = DocumentMaker(setup.campaign, setup.extra_folders)
         _makers[setup.key] = (maker, PacketMaker(maker, setup.packets, cache, setup.key))
-    elif _makers[setup.key][1].options != setup.packets:
-        # A long-lived pool (the web server's) sees a new roster each build: the overlay fonts are
-        # subset for its characters, so only the packet maker is made again.
-        _makers[setup.key] = (_makers[setup.key][0], PacketMaker(_makers[setup.key][0], setup.packets, cache, setup.key))
+    elif not _covers(_makers[setup.key][1].options, setup.packets):
+        # A long-lived pool (the web server's) sees a new roster each build: its overlay fonts are
+        # subset again with every character seen so far and the common Latin ones, so the pool soon
+        # stops subsetting (a build's own pool never comes here).
+        maker, known = _makers[setup.key][0], _makers[setup.key][1].options
+        merged = replace(setup.packets,
+                         overlay_chars=characters_of([known.overlay_chars, setup.packets.overlay_chars, COMMON_LATIN]),
+                         overlay_fallback_chars=characters_of([known.overlay_fallback_chars,
+                                                               setup.packets.overlay_fallback_chars]))
+        _makers[setup.key] = (maker, PacketMaker(maker, merged, cache, setup.key))
     maker, packets = _makers[setup.key]
     # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
     global _deadline_passed_at
@@ -118,6 +125,15 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+
+
+COMMON_LATIN = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xC0, 0x100))) + "¡¿ªº«»·‘’“”–—…"
+
+
+def _covers(have: PacketOptions, want: PacketOptions) -> bool:
+    """True if fonts subset for `have` draw every character `want` needs."""
+    return (set(want.overlay_chars) <= set(have.overlay_chars)
+            and set(want.overlay_fallback_chars) <= set(have.overlay_fallback_chars))
 
 
 _setup: WorkerSetup | None = None

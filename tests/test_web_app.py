@@ -38,7 +38,7 @@ def work(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(work):
-    settings = WebSettings(workers=1, work_folder=work)
+    settings = WebSettings(workers=1, warm_up=False, work_folder=work)
     with TestClient(create_app(settings=settings), raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -289,7 +289,7 @@ def test_no_field_values_or_emails_in_the_logs(client, caplog):
 
 @pytest.fixture
 def small(tmp_path):
-    settings = WebSettings(workers=1, work_folder=tmp_path, logo_bytes=1000, roster_bytes=2000, logo_zip_bytes=4000,
+    settings = WebSettings(workers=1, warm_up=False, work_folder=tmp_path, logo_bytes=1000, roster_bytes=2000, logo_zip_bytes=4000,
                            form_overhead=2000, zip_entries=5, zip_unpacked_bytes=10_000, schools_per_job=2)
     with TestClient(create_app(settings=settings), raise_server_exceptions=False) as test_client:
         yield test_client
@@ -454,7 +454,7 @@ def test_expired_tokens_and_shutdown_delete_their_folders(tmp_path):
     entry = tokens.new("kit")
     (entry.folder / "x.pdf").write_bytes(b"x")
     assert tokens.sweep() == 1 and not entry.folder.exists() and tokens.get(entry.token, "kit") is None
-    settings = WebSettings(workers=1, work_folder=tmp_path / "server")
+    settings = WebSettings(workers=1, warm_up=False, work_folder=tmp_path / "server")
     with TestClient(create_app(settings=settings)) as test_client:
         test_client.post("/school", data={"name": "", "logo_alt": "x"}, files={"logo": ("l.png", b"x", "image/png")})
         assert any((tmp_path / "server" / "tokens").iterdir())

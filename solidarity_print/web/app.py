@@ -8,6 +8,7 @@ import contextlib
 import logging
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -83,6 +84,9 @@ def create_app(campaign_file: Path | None = None, settings: WebSettings = WebSet
     @contextlib.asynccontextmanager
     async def lifespan(app):
         sweeper = asyncio.create_task(_sweep(web))
+        if settings.warm_up:
+            # In a thread of its own: the server answers at once while the workers warm up.
+            threading.Thread(target=web.builder.warm_up, args=(work / "warm-up",), daemon=True).start()
         try:
             yield
         finally:

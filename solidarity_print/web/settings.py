@@ -25,6 +25,7 @@ class WebSettings:
     zip_unpacked_bytes: int = 500 * MB
     form_overhead: int = 256 * 1024  # the text fields and multipart framing around the files
     sweep_seconds: float = 60.0
+    warm_up: bool = True  # at start, build one made-up school's kit so the first visitor's preview is quick
 
     def body_limit(self, path: str) -> int | None:
         """The most bytes a POST to `path` may carry, or None when the path takes no body."""
