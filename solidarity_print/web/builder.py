@@ -86,12 +86,12 @@ class Builder:
         return build(self.campaign_file, out, options, **kwargs)
 
     def warm_up(self, folder: Path) -> None:
-        """Build a made-up school's kit in every language into `folder`, so the shared renders are in the
+        """Build a made-up school's packet in every language into `folder`, so the shared renders are in the
         cache and the workers have their renderers before the first visitor comes."""
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "schools.csv").write_text("name,club\nWarm Up School,GSA\n", encoding="utf-8")
         try:
-            self._run(BuildOptions(roster=folder / "schools.csv", cache=self.cache), folder / "out",
+            self._run(BuildOptions(roster=folder / "schools.csv", only=("packets",), cache=self.cache), folder / "out",
                       executor=self._executor())
         except Exception:  # noqa: BLE001 - a broken build shows itself to the first visitor; a shutdown ends this
             pass

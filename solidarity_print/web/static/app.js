@@ -90,6 +90,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();  // keyboard and screen-reader users start at the list of problems
     schoolPreview();
     jobProgress();
   });
