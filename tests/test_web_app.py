@@ -259,9 +259,7 @@ def test_tokens_are_unguessable_and_not_cross_readable(client, kit, work):
     assert len(made) == 50
 
 
-def test_preview_json_and_a_warm_worker_draws_new_letters_onto_the_shared_render(client, work):
-    # Each preview brings characters the last one lacked: the warm worker subsets its fonts again
-    # instead of rendering the packet whole (before that fix, the second packet was a whole render).
+def test_preview_json_gives_the_pictures_or_the_problems(client, work):
     for name in ("Quintana Jr Academy", "Wexford Zylo Vocational"):
         response = client.post("/school/preview", data={"name": name, "languages": ["en"]})
         assert response.status_code == 200, response.text
@@ -269,12 +267,30 @@ def test_preview_json_and_a_warm_worker_draws_new_letters_onto_the_shared_render
         assert data["ok"] and [image["name"] for image in data["images"]] == ["cover", "poster", "flyer"]
         assert all(name in image["alt"] for image in data["images"])
         token = data["images"][0]["url"].split("/")[3]
-        manifest = json.loads((work / "tokens" / token / "out" / "manifest.json").read_text())["files"]
-        assert manifest[0]["shared_render"] is True
+        assert client.get(data["images"][0]["url"]).headers["content-type"] == "image/png"
+        assert not (work / "tokens" / token / "input").exists()  # what was typed is not kept
+        assert client.get(f"/school/kit/{token}/download").status_code == 404  # a preview keeps pictures only
     bad = client.post("/school/preview", data={"name": "", "contact_email": "nope"})
     assert bad.status_code == 422
     problems = bad.json()["problems"]
     assert {p["id"] for p in problems} >= {"field-name", "field-contact_email"}
+
+
+def test_a_long_lived_pool_draws_new_letters_onto_the_shared_render(tmp_path):
+    """The server's warm pool builds one school after another: a school with letters the last one
+    lacked is still drawn onto the shared render (before the fix, its packet was rendered whole)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from solidarity_print.build import BuildOptions, build
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        for number, name in enumerate(("Quintana Jr Academy", "Wexford Zylo Vocational")):
+            csv_file = tmp_path / f"{number}.csv"
+            csv_file.write_text(f"name,languages\n{name},en\n", encoding="utf-8")
+            result = build(None, tmp_path / f"out{number}", BuildOptions(roster=csv_file, only=("packets",),
+                                                                          cache=tmp_path / "cache"), executor=pool)
+            assert [entry.extra["shared_render"] for entry in result.entries] == [True], name
 
 
 def test_no_field_values_or_emails_in_the_logs(client, caplog):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -51,7 +52,11 @@ class Builder:
     def preview(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
         """The packet in one language, and PNGs of its cover, a poster and a flyer."""
         options = BuildOptions(roster=roster_file, languages=(lang,), only=("packets",), cache=self.cache)
-        return self._build_and_rasterise(entry, options, lang)
+        images = self._build_and_rasterise(entry, options, lang)
+        # Only the pictures are kept: a preview is made on every pause in typing.
+        shutil.rmtree(entry.out, ignore_errors=True)
+        entry.files = []
+        return images
 
     def kit(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
         """The school's whole kit (packet, posters, flyers per language, manifest) and its preview."""
@@ -63,7 +68,9 @@ class Builder:
         entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
         packet = next((e for e in result.entries if e.kind == "packet" and e.lang == lang), None)
         packet = packet or next(e for e in result.entries if e.kind == "packet")
-        return rasterise(entry.out / packet.path, pages_to_preview(packet.as_json()), entry.folder / "preview")
+        images = rasterise(entry.out / packet.path, pages_to_preview(packet.as_json()), entry.folder / "preview")
+        shutil.rmtree(options.roster.parent, ignore_errors=True)  # what was typed is in the PDFs only
+        return images
 
     def district(self, entry: Entry, roster_file: Path) -> None:
         """Every school of the roster into the job's folder, reporting progress on `entry`; stopped when

@@ -123,15 +123,15 @@ async def preview(web, request: Request) -> Response:
     return JSONResponse({"ok": True, "images": [_image(entry, image, t, form.values["name"]) for image in images]})
 
 
-def _kit(web, request: Request):
+def _kit(web, request: Request, built: bool = True):
     entry = web.tokens.get(request.path_params["token"], "kit")
-    if entry is None or not entry.files:
+    if entry is None or (built and not entry.files):
         raise HTTPException(404)
     return entry
 
 
 async def preview_image(web, request: Request) -> Response:
-    entry = _kit(web, request)
+    entry = _kit(web, request, built=False)
     name = request.path_params["name"]
     path = entry.folder / "preview" / f"{name}.png"
     if name not in ("cover", "poster", "flyer") or not path.is_file():
