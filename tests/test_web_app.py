@@ -530,3 +530,16 @@ def test_serve_warns_when_listening_beyond_this_computer(monkeypatch):
     assert quiet.exit_code == 0 and loud.exit_code == 0, quiet.output + loud.output
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123 and "warning" not in quiet.output
     assert calls[1]["host"] == "0.0.0.0" and "warning: listening on 0.0.0.0" in loud.output
+
+
+def test_a_spreadsheet_roster_gets_the_same_row_and_column_problems(client, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "contact_email"])
+    sheet.append(["Oak High", "not-an-email"])
+    book.save(tmp_path / "schools.xlsx")
+    data = (tmp_path / "schools.xlsx").read_bytes()
+    response = client.post("/roster", files={"roster": ("District List.xlsx", data, "application/octet-stream")})
+    assert_page(response, 422)
+    assert "<td>2</td><td>B (contact_email)</td><td>&#39;not-an-email&#39; is not an email address</td>" in response.text
