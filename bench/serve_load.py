@@ -13,6 +13,7 @@ request goes to 127.0.0.1 only; the run is bounded by the request count and by -
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import signal
@@ -73,7 +74,7 @@ class Client:
             error = None
         except urllib.error.HTTPError as exc:
             body, error = None, f"{exc.code} on {path.split('/kit/')[0]}"
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, or cut off mid-body
             body, error = None, f"{type(exc).__name__} on {path.split('/kit/')[0]}"
         with self.lock:
             self.requests += 1
@@ -215,8 +216,10 @@ def main() -> None:
             load_seconds = time.perf_counter() - started
             after = rss_mb(process.pid)
             warm_zip_seconds, _ = school_zip(client)
+            exited = process.poll()
         finally:
             stop_server(process)
+            server_log = (Path(tmp) / "server.log").read_text(errors="replace")
 
     load_requests = client.requests - requests_before
     print(f"{args.organizers} organizers x {args.edits} edits over loopback in {load_seconds:.1f} s "
@@ -239,6 +242,8 @@ def main() -> None:
     print(f"| server RSS before → after {load_requests} requests | {before[0]:.0f} → {after[0]:.0f} MB "
           f"(+{after[0] - before[0]:.0f}) | growth ≤ 50 MB |")
     print(f"| with its render workers | {before[1]:.0f} → {after[1]:.0f} MB (+{after[1] - before[1]:.0f}) | |")
+    if exited is not None:
+        print(f"\nthe server exited with {exited} during the run; the end of its output:\n{server_log[-3000:]}")
     if client.errors:
         print("\nerrors:", ", ".join(f"{e} x{client.errors.count(e)}" for e in dict.fromkeys(client.errors)))
 
