@@ -262,9 +262,14 @@ def test_broken_roster_shows_each_problem_by_row_and_column(page, tmp_path):
     screenshot(page, "web-roster.png")
 
 
-def test_roster_job_progress_and_district_zip(page, tmp_path):
-    roster = tmp_path / "schools.csv"
-    roster.write_text("name,languages\nLincoln High School,en\nRoosevelt Middle School,en\n", encoding="utf-8")
+def test_spreadsheet_roster_job_progress_and_district_zip(page, tmp_path):
+    """The coordinator uploads the spreadsheet itself (.xlsx), follows the job by reloading, downloads the ZIP."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    for row in (["name", "languages"], ["Lincoln High School", "en"], ["Roosevelt Middle School", "en"]):
+        book.active.append(row)
+    roster = tmp_path / "schools.xlsx"
+    book.save(roster)
     page.goto("/roster")
     page.set_input_files("input[name=roster]", str(roster))
     page.locator("form button[type=submit]").first.click()
@@ -282,4 +287,7 @@ def test_roster_job_progress_and_district_zip(page, tmp_path):
     names = district.namelist()
     assert any(n.endswith("manifest.json") for n in names)
     folders = {Path(n).parts[0] for n in names if len(Path(n).parts) > 1}
-    assert {"lincoln-high-school", "roosevelt-middle-school"} <= folders or len(folders) >= 2, names
+    assert folders == {"lincoln-high-school", "roosevelt-middle-school"}, names
+    covers = packet_cover_texts(district)
+    assert "Lincoln High School" in covers["lincoln-high-school/en/packet.pdf"]
+    assert "Roosevelt Middle School" in covers["roosevelt-middle-school/en/packet.pdf"]
