@@ -67,6 +67,7 @@ def assert_accessible(page, state: str) -> None:
 def screenshot(page, name: str) -> None:
     folder = os.environ.get("SOLIDARITY_WEB_SCREENSHOTS")
     if folder:
+        page.evaluate("window.scrollTo(0, 0)")  # the sticky preview panel follows the scroll position
         page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
