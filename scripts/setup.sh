@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up solidarity-print in ./.venv: the system libraries WeasyPrint needs (Debian/Ubuntu, when run
-# as root or with sudo), then the package. `--test` also installs the test tools (qpdf, pytest, ...).
+# as root or with sudo), then the package. `--test` also installs the test tools (qpdf, Chromium, pytest, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +8,7 @@ with_tests=0
 [ "${1:-}" = "--test" ] && with_tests=1
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-[ "$with_tests" = 1 ] && packages+=(qpdf poppler-utils)
+[ "$with_tests" = 1 ] && packages+=(qpdf poppler-utils chromium)  # chromium: the browser tests drive it
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -169,6 +169,26 @@ def theme_command():
     click.echo(_run(lambda: format_reference(reference(), string_keys())))
 
 
+@cli.command("serve")
+@click.option("--campaign", "campaign_file", type=click.Path(path_type=Path),
+              help="campaign.toml, or its folder, to serve (default: ./campaign.toml if there is one, else the "
+                   "built-in campaign).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", type=click.IntRange(min=1), help="Rendering processes (default: one per core).")
+def serve_command(campaign_file, host, port, workers):
+    """Start the web page where organizers make their school's kit or a whole district's."""
+    import uvicorn
+
+    from .web import WebSettings, create_app
+    campaign_file = _campaign_here(campaign_file)
+    app = _run(lambda: create_app(campaign_file, WebSettings(workers=workers)))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, not only this computer: anyone who can reach it can use "
+                   "the page (put it behind HTTPS and a login if that is not what you want)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
 def _summary(result) -> str:
     """'Built the built-in campaign "Solidarity Week 2023": 26 PDFs (49 pages, 1.2 MB) in 5.2 s, 0 from
     the cache; removed 0 stale files; dist/manifest.json' (packets and schools counted with a roster)."""

@@ -100,7 +100,8 @@ def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: Pr
             problems.add("campaign.languages", f"{lang!r} has no theme translation "
                          f"(add overrides/templates/{STRINGS_DIR}/{lang}.toml to the campaign folder)")
             continue
-        missing = sorted(base.keys() - found.keys())
+        # The web page's words (web_*) fall back to English: a campaign's own language need not translate them.
+        missing = sorted(key for key in base.keys() - found.keys() if not key.startswith("web_"))
         if missing:
             problems.add("campaign.languages", f"the {lang!r} theme translation lacks: {', '.join(missing)}")
         result[lang] = found

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import fonts, images
+from . import fonts, images, spreadsheet
 from .errors import Problem, ProblemCollector
 from .fields import INVISIBLE_RE, SLUG_RE, FieldReader
 from .i18n import SLUG_LIMIT, slugify
@@ -45,10 +45,11 @@ def load_roster(path: Path, campaign: Campaign) -> tuple[list[School], list[Prob
     """Every school of the roster, and the warnings; raises InputError listing every problem by row and column."""
     path = path.resolve()
     problems = ProblemCollector(str(path))
-    text = _decode(path, problems)
-    if text is None:
+    sheet = spreadsheet.is_spreadsheet(path)
+    content = spreadsheet.read_records(path, problems, MAX_ROSTER_BYTES) if sheet else _decode(path, problems)
+    if content is None:
         problems.raise_if_any()
-    rows, letters = _rows(text, problems)
+    rows, letters = _table(content, problems) if sheet else _rows(content, problems)
     schools = _schools(rows, letters, path.parent, campaign, problems)
     problems.raise_if_any()
     return schools, [p for p in problems.problems if p.warning]
@@ -104,6 +105,11 @@ def _rows(text: str, problems: ProblemCollector) -> tuple[list[tuple[int, dict[s
     # Only the delimiter is guessed: spreadsheets always quote with " and double it inside a cell,
     # and the sniffer's guesses about that can garble names.
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True))
+    return _table(records, problems)
+
+
+def _table(records: list[list[str]], problems: ProblemCollector) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+    """The rows of a table whose record i is spreadsheet row i + 1 (a CSV's or a sheet's), header first."""
     if not records:
         problems.add("", "is empty: it needs a header row with at least a 'name' column")
         return [], {}

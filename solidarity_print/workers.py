@@ -17,6 +17,7 @@ from . import lifeline, render
 from .cache import Cache, item_key
 from .documents import DocumentMaker
 from .errors import RenderError, SolidarityError
+from .fonts import characters_of
 from .model import Campaign, School
 from .output import ManifestEntry, sha256
 from .packet import PacketMaker, PacketOptions
@@ -83,6 +84,16 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         _makers.clear()
         maker = DocumentMaker(setup.campaign, setup.extra_folders)
         _makers[setup.key] = (maker, PacketMaker(maker, setup.packets, cache, setup.key))
+    elif not _covers(_makers[setup.key][1].options, setup.packets):
+        # A long-lived pool (the web server's) sees a new roster each build: its overlay fonts are
+        # subset again with every character seen so far and the common Latin ones, so the pool soon
+        # stops subsetting (a build's own pool never comes here).
+        maker, known = _makers[setup.key][0], _makers[setup.key][1].options
+        merged = replace(setup.packets,
+                         overlay_chars=characters_of([known.overlay_chars, setup.packets.overlay_chars, COMMON_LATIN]),
+                         overlay_fallback_chars=characters_of([known.overlay_fallback_chars,
+                                                               setup.packets.overlay_fallback_chars]))
+        _makers[setup.key] = (maker, PacketMaker(maker, merged, cache, setup.key))
     maker, packets = _makers[setup.key]
     # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
     global _deadline_passed_at
@@ -148,6 +159,15 @@ def _disarm(previous) -> None:
 
 def _ignore_late_alarm(signum, frame) -> None:
     """An alarm already on its way when the timer stopped: its time-out is counted in _deadline_passed_at."""
+
+
+COMMON_LATIN = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xC0, 0x100))) + "¡¿ªº«»·‘’“”–—…"
+
+
+def _covers(have: PacketOptions, want: PacketOptions) -> bool:
+    """True if fonts subset for `have` draw every character `want` needs."""
+    return (set(want.overlay_chars) <= set(have.overlay_chars)
+            and set(want.overlay_fallback_chars) <= set(have.overlay_fallback_chars))
 
 
 _setup: WorkerSetup | None = None

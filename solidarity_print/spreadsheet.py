@@ -1,0 +1,94 @@
+"""Rosters kept as spreadsheets (.xlsx, .xls, .ods) read directly into the same rows a CSV gives."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import python_calamine
+
+from .errors import ProblemCollector
+
+SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+# A ZIP (xlsx, ods) or an OLE compound file (xls, and any password-protected Office file).
+MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+MAX_ROWS = 100_000  # far beyond any district; more is a mistake or a bomb, not a roster
+
+
+def is_spreadsheet(path: Path) -> bool:
+    """Whether `path` is a spreadsheet, by its name or, when renamed to .csv, by its first bytes."""
+    return path.suffix.lower() in SUFFIXES or _starts_like_spreadsheet(path)
+
+
+def read_records(path: Path, problems: ProblemCollector, max_bytes: int) -> list[list[str]] | None:
+    """The first visible sheet's cells as text, record i being spreadsheet row i + 1 and cell j column j + 1
+    (so row numbers and column letters match what the spreadsheet shows); None with the problem recorded
+    when the file cannot be read."""
+    try:
+        if path.stat().st_size > max_bytes:
+            problems.add("", f"is larger than {max_bytes // 1024 // 1024} MB; is this really a roster?")
+            return None
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [s.name for s in workbook.sheets_metadata
+                  if s.typ == python_calamine.SheetTypeEnum.WorkSheet
+                  and s.visible == python_calamine.SheetVisibleEnum.Visible]
+        if not sheets:
+            problems.add("", "has no visible worksheet to read the schools from")
+            return None
+        sheet = workbook.get_sheet_by_name(sheets[0])
+        if sheet.total_height > MAX_ROWS:
+            problems.add("", f"sheet {sheets[0]!r} has {sheet.total_height:,} rows; a roster has at most {MAX_ROWS:,}")
+            return None
+        # skip_empty_area=False keeps empty leading rows and columns, so positions are the sheet's own.
+        cells = sheet.to_python(skip_empty_area=False)
+    except python_calamine.PasswordError:
+        problems.add("", "is protected with a password: save a copy without the password and use that")
+        return None
+    except (python_calamine.CalamineError, OSError, ValueError) as exc:
+        if not _starts_like_spreadsheet(path):
+            problems.add("", f"is named {path.suffix} but is not a spreadsheet file (if it is text, such as CSV, "
+                             "name it .csv)")
+            return None
+        problems.add("", f"cannot be read as a spreadsheet ({_reason(exc)}); save it again from the "
+                         "spreadsheet program as .xlsx, .ods or \"CSV UTF-8\"")
+        return None
+    if len(sheets) > 1:
+        problems.add("", f"has {len(sheets)} sheets; the schools are read from the first, {sheets[0]!r}, only",
+                     warning=True)
+    records = [[cell_text(value) for value in row] for row in cells]
+    while records and not any(cell.strip() for cell in records[-1]):
+        records.pop()  # spreadsheets often report formatted but empty rows at the end
+    if records and not any(cell.strip() for cell in records[0]):
+        problems.add("row 1", f"is empty in sheet {sheets[0]!r}: the header (name, club, ...) must be the first row")
+        return None
+    return records
+
+
+def cell_text(value) -> str:
+    """A cell as the person who typed it would write it: 5551234567 not 5551234567.0, dates as 2026-10-05."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _starts_like_spreadsheet(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(8).startswith(MAGIC)
+    except OSError:
+        return False  # whoever reads the file next reports why it cannot
+
+
+def _reason(exc: Exception) -> str:
+    """The library's message in one short line (it can quote long XML)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,0 +1,156 @@
+"""/school: the form, its validation as a one-row roster, the live preview, and the kit's downloads."""
+from __future__ import annotations
+
+from functools import partial
+
+import asyncio
+from pathlib import Path
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ..errors import SolidarityError
+from . import forms
+from .limits import BodyTooLarge
+from .words import words
+from .zips import stream_folder
+
+FORM_LIMITS = dict(max_files=2, max_fields=60, max_part_size=64 * 1024)
+
+
+def routes(web) -> list[Route]:
+    """The school flow's routes, bound to `web` (the app's shared state)."""
+    return [
+        Route("/school", partial(form_page, web), methods=["GET"]),
+        Route("/school", partial(submit, web), methods=["POST"]),
+        Route("/school/preview", partial(preview, web), methods=["POST"]),
+        Route("/school/kit/{token}/preview/{name}.png", partial(preview_image, web)),
+        Route("/school/kit/{token}/download", partial(download, web)),
+        Route("/school/kit/{token}/file/{path:path}", partial(single_file, web)),
+    ]
+
+
+async def form_page(web, request: Request) -> Response:
+    return _render(web, request, forms.SchoolForm({name: "" for name in forms.TEXT_FIELDS}))
+
+
+def _render(web, request, form, checked=None, status=200, images=(), entry=None, upload=None, logo_name=""):
+    lang = web.lang(request)
+    t = words(web.campaign, lang)
+    errors = checked.by_field if checked and not checked.ok else {}
+    general = checked.general if checked and not checked.ok else []
+    return web.page(request, "school.html", status=status, form=form, errors=errors, general=general,
+                    warnings=checked.warnings if checked else {}, fields=forms.FORM_FIELDS,
+                    images=[_image(entry, image, t, form.values.get("name", "")) for image in images],
+                    entry=entry, upload=upload, logo_name=logo_name,
+                    papers=forms.PAPER_CHOICES, audiences=forms.AUDIENCE_CHOICES, grades=forms.GRADE_CHOICES,
+                    default_paper=web.campaign.default_paper, default_audience=web.campaign.default_audience)
+
+
+def _image(entry, image, t, school: str) -> dict:
+    return dict(url=f"/school/kit/{entry.token}/preview/{image.name}.png", name=image.name, caption=t[f"preview_{image.name}"],
+                alt=t[f"alt_{image.name}"].format(school=school, title=image.title))
+
+
+async def _read(web, request: Request):
+    """The form as a SchoolForm, with the logo (a new one, or the one kept from the last try)."""
+    form = await request.form(**FORM_LIMITS)
+    try:
+        school = forms.school_form(form, web.campaign)
+        logo = form.get("logo")
+        if hasattr(logo, "read") and (logo.filename or logo.size):
+            if logo.size is not None and logo.size > web.settings.logo_bytes:
+                raise BodyTooLarge(web.settings.logo_bytes, "logo")
+            school.logo = await logo.read(web.settings.logo_bytes + 1)
+            if len(school.logo) > web.settings.logo_bytes:
+                raise BodyTooLarge(web.settings.logo_bytes, "logo")
+            school.logo_filename = logo.filename or ""
+        else:
+            kept = web.tokens.get(str(form.get("upload", "")), "kit")
+            previous = next(kept.folder.glob("input/logo.*"), None) if kept else None
+            if previous is not None:
+                school.logo, school.logo_filename = previous.read_bytes(), previous.name
+        return school
+    finally:
+        await form.close()
+
+
+async def _check(web, request: Request):
+    school = await _read(web, request)
+    entry = web.tokens.new("kit")
+    checked = await asyncio.to_thread(forms.check_school, school, entry.folder / "input", web.campaign)
+    return school, entry, checked
+
+
+def _language(web, request, school) -> str:
+    lang = web.lang(request)
+    return lang if lang in school.languages else school.languages[0]
+
+
+async def submit(web, request: Request) -> Response:
+    form, entry, checked = await _check(web, request)
+    if not checked.ok:
+        return _render(web, request, form, checked, status=422, upload=entry.token if form.logo else None,
+                       logo_name=form.logo_filename if form.logo else "")
+    try:
+        images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file,
+                                         _language(web, request, checked.school))
+    except SolidarityError as exc:
+        web.tokens.drop(entry)
+        return web.error(request, 500, forms.scrub(str(exc), entry.folder))
+    return _render(web, request, form, checked, images=images, entry=entry)
+
+
+async def preview(web, request: Request) -> Response:
+    """For the page's script: {"ok": true, "images": [{url, alt, name}]} or {"ok": false, "problems": [...]}."""
+    form, entry, checked = await _check(web, request)
+    if not checked.ok:
+        web.tokens.drop(entry)
+        problems = [dict(field=name, id=f"field-{name}", message=message)
+                    for name, messages in checked.by_field.items() for message in messages]
+        problems += [dict(field="", id="", message=message) for message in checked.general]
+        return JSONResponse({"ok": False, "problems": problems}, status_code=422)
+    try:
+        images = await asyncio.to_thread(web.builder.preview, entry, checked.roster_file,
+                                         _language(web, request, checked.school))
+    except SolidarityError as exc:
+        web.tokens.drop(entry)
+        return JSONResponse({"ok": False, "problems": [dict(field="", id="", message=forms.scrub(str(exc), entry.folder))]},
+                            status_code=500)
+    t = words(web.campaign, web.lang(request))
+    return JSONResponse({"ok": True, "images": [_image(entry, image, t, form.values["name"]) for image in images]})
+
+
+def _kit(web, request: Request, built: bool = True):
+    entry = web.tokens.get(request.path_params["token"], "kit")
+    if entry is None or (built and not entry.files):
+        raise HTTPException(404)
+    return entry
+
+
+async def preview_image(web, request: Request) -> Response:
+    entry = _kit(web, request, built=False)
+    name = request.path_params["name"]
+    path = entry.folder / "preview" / f"{name}.png"
+    if name not in ("cover", "poster", "flyer") or not path.is_file():
+        raise HTTPException(404)
+    return FileResponse(path, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
+
+
+async def download(web, request: Request) -> Response:
+    entry = _kit(web, request)
+    slug = entry.files[0].split("/", 1)[0] if "/" in entry.files[0] else "kit"
+    return StreamingResponse(stream_folder(entry.out, entry.files), media_type="application/zip",
+                             headers={"content-disposition": f'attachment; filename="{slug}-kit.zip"'})
+
+
+async def single_file(web, request: Request) -> Response:
+    entry = _kit(web, request)
+    path = request.path_params["path"]
+    if path not in entry.files:  # only what the build wrote, by its exact manifest path
+        raise HTTPException(404)
+    file = entry.out / path
+    return FileResponse(file, filename=Path(path).name,
+                        media_type="application/json" if path.endswith(".json") else "application/pdf")

@@ -1,0 +1,93 @@
+"""ZIPs in and out: a folder streamed to the client as a ZIP, and a logo ZIP unpacked without surprises."""
+from __future__ import annotations
+
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+CHUNK = 256 * 1024
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+class _Pipe:
+    """A write-only file for zipfile whose bytes are taken away as they come (never the whole ZIP)."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.offset = 0
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.offset
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def stream_folder(folder: Path, files: list[str], prefix: str = "") -> Iterator[bytes]:
+    """The ZIP of `files` (paths relative to `folder`) as chunks, each file read in CHUNK-sized parts.
+    PDFs are compressed already, so entries are stored."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name in files:
+            with (folder / name).open("rb") as source, archive.open(prefix + name, "w", force_zip64=True) as target:
+                while chunk := source.read(CHUNK):
+                    target.write(chunk)
+                    yield pipe.take()
+            yield pipe.take()
+    yield pipe.take()
+
+
+class BadZip(Exception):
+    """A logo ZIP that is not unpacked; the message says why, in words for the page."""
+
+
+def unpack_logos(archive_path: Path, folder: Path, max_entries: int, max_bytes: int) -> list[str]:
+    """Unpack the images of a logo ZIP into `folder`, keeping their folders; refuses (BadZip) a ZIP with
+    too many entries, paths leaving the folder, symbolic links, or more than `max_bytes` unpacked
+    (counted while unpacking, not trusted from the header). Returns the names unpacked."""
+    try:
+        archive = zipfile.ZipFile(archive_path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise BadZip("the logos file is not a ZIP archive") from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > max_entries:
+            raise BadZip(f"the logos ZIP has {len(entries):,} entries; at most {max_entries:,} are accepted")
+        root = folder.resolve()
+        for entry in entries:
+            name = entry.filename
+            path = PurePosixPath(name.replace("\\", "/"))
+            if "\0" in name or path.is_absolute() or ".." in path.parts or ":" in name:
+                raise BadZip(f"the logos ZIP has an entry whose path leaves its folder: {name[:80]!r}")
+            if stat.S_ISLNK(entry.external_attr >> 16):
+                raise BadZip(f"the logos ZIP has a symbolic link, which is not accepted: {name[:80]!r}")
+        written, unpacked = 0, []
+        for entry in entries:
+            if entry.is_dir() or PurePosixPath(entry.filename).suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            target = (root / entry.filename.replace("\\", "/")).resolve()
+            if not target.is_relative_to(root):
+                raise BadZip(f"the logos ZIP has an entry whose path leaves its folder: {entry.filename[:80]!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with archive.open(entry) as source, target.open("wb") as sink:
+                    while chunk := source.read(CHUNK):
+                        written += len(chunk)
+                        if written > max_bytes:
+                            raise BadZip(f"the logos ZIP unpacks to more than {max_bytes // 1024 // 1024} MB; "
+                                         "is it really a folder of logos?")
+                        sink.write(chunk)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise BadZip(f"the logos ZIP cannot be unpacked at {entry.filename[:80]!r}: {exc}") from None
+            unpacked.append(entry.filename)
+        return unpacked
