@@ -1,6 +1,7 @@
 """Preview images: a packet's cover, first poster and first flyer, rasterised with pypdfium2."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +9,9 @@ import pypdfium2
 
 PREVIEW_WIDTH = 480  # pixels: sharp on a phone, small enough to send on every keystroke's pause
 PREVIEWS = ("cover", "poster", "flyer")
+# PDFium allows one call at a time in a process (pypdfium2: "Incompatibility with Threading"); previews
+# are made in several request threads at once, and without this the server died in libpdfium.so.
+PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ def pages_to_preview(entry: dict) -> dict[str, tuple[int, str]]:
 def rasterise(pdf: Path, pages: dict[str, tuple[int, str]], folder: Path) -> list[PreviewImage]:
     """Write `folder/<name>.png` for each chosen page of `pdf`, PREVIEW_WIDTH pixels wide."""
     folder.mkdir(parents=True, exist_ok=True)
+    with PDFIUM_LOCK:
+        return _rasterise(pdf, pages, folder)
+
+
+def _rasterise(pdf: Path, pages: dict[str, tuple[int, str]], folder: Path) -> list[PreviewImage]:
     images = []
     document = pypdfium2.PdfDocument(pdf)
     try:
