@@ -183,32 +183,28 @@ class _Scanner:
         where it matters: a quoted key with escapes is rare and then simply not found)."""
         quote = self.text[self.pos]
         if self.text.startswith(quote * 3, self.pos):
-            end = self.pos + 3
-            while True:
-                end = self.text.find(quote * 3, end)
-                if end == -1:
-                    raise ValueError("unterminated string")
-                if quote == '"' and _escaped(self.text, end):
-                    end += 1
-                    continue
-                break
+            end = self._closing(quote * 3, self.pos + 3)
             while self.text.startswith(quote, end + 3):  # up to two quotes may end the content
                 end += 1
             raw = self.text[self.pos + 3:end]
             self.pos = end + 3
             return raw
-        end = self.pos + 1
-        while True:
-            end = self.text.find(quote, end)
-            if end == -1:
-                raise ValueError("unterminated string")
-            if quote == '"' and _escaped(self.text, end):
-                end += 1
-                continue
-            break
+        end = self._closing(quote, self.pos + 1)
         raw = self.text[self.pos + 1:end]
         self.pos = end + 1
         return raw
+
+    def _closing(self, delimiter: str, start: int) -> int:
+        """Where `delimiter` next closes a string from `start` on (a basic string's escaped quote does not)."""
+        end = start
+        while True:
+            end = self.text.find(delimiter, end)
+            if end == -1:
+                raise ValueError("unterminated string")
+            if delimiter[0] == '"' and _escaped(self.text, end):
+                end += 1
+                continue
+            return end
 
 
 def _escaped(text: str, index: int) -> bool:
