@@ -54,9 +54,10 @@ class BuildOptions:
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
 
 
-def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
+def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
           progress: Progress | None = None, executor: Executor | None = None) -> BuildResult:
-    """Build the campaign (the built-in one when `campaign_file` is None) into `out`: its materials,
+    """Build the campaign (the built-in one when `campaign_file` is None; a Campaign already loaded,
+    e.g. by a server that builds it again and again, is used as it is) into `out`: its materials,
     or with a roster each school's personalised posters and flyers and its packets.
 
     Items render on `executor` (any concurrent.futures.Executor, e.g. a Dask client's) or on a pool of
@@ -65,8 +66,11 @@ def build(campaign_file: Path | None = None, out: Path = Path("dist"), options: 
     removed, and the manifest lists this build's files and the other builds' files still there."""
     options = replace(options, only=canonical_kinds(options.only))
     _check_options(options)
-    campaign = load_campaign(campaign_file, options.languages)
-    languages = campaign.languages  # only those asked for (load_campaign refuses unknown ones)
+    if isinstance(campaign_file, Campaign):
+        campaign = campaign_file
+    else:
+        campaign = load_campaign(campaign_file, options.languages)
+    languages = _languages(campaign, options.languages)
     warnings = list(campaign.warnings)
     schools: list[School] = []
     if options.roster:
@@ -193,6 +197,19 @@ def _variants_first(work: list[Work]) -> list[Work]:
             first.setdefault(document_variant(item.job), item)
     leaders = set(map(id, first.values()))
     return [*first.values(), *(item for item in work if id(item) not in leaders)]
+
+
+def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The languages to build, in the campaign's spelling (load_campaign has already kept only the
+    wanted ones; a Campaign passed in has them all)."""
+    if not wanted:
+        return campaign.languages
+    spelling = {lang.casefold(): lang for lang in campaign.languages}
+    unknown = [lang for lang in wanted if lang.casefold() not in spelling]
+    if unknown:
+        raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
+                                    f"(it has: {', '.join(campaign.languages)})")
+    return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted))
 
 
 def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:

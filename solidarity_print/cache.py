@@ -93,12 +93,18 @@ def shared_key(fingerprint: str, *parts: object) -> str:
     return hashlib.sha256("|".join([fingerprint, "shared", *map(str, parts)]).encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _tool_versions() -> str:
+    """The versions that change output (read once: importlib.metadata scans the installed packages)."""
+    return f"{FORMAT}|{version('solidarity-print')}|{version('weasyprint')}|{version('pikepdf')}"
+
+
 def inputs_fingerprint(campaign, options) -> str:
     """A hash of everything a build's output depends on besides the school: tool and WeasyPrint
     versions, the campaign (its words, dates, guide), the build options, every theme and override
     file, and the user PDFs it excerpts."""
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}|{version('solidarity-print')}|{version('weasyprint')}|{version('pikepdf')}".encode())
+    digest.update(_tool_versions().encode())
     digest.update(pickle.dumps((campaign, options)))
     folders = [TEMPLATES, ASSETS, campaign.folder / "overrides"]
     for folder in folders:

@@ -34,3 +34,19 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch):
     assert lines[0] == "5 files, 0 stale files removed"
     assert len(lines) == 6 and any(line.startswith("en/flyers/black-lgbtq.pdf flyer 1 ") for line in lines[1:])
     assert len(list((tmp_path / "dist" / "en" / "flyers").glob("*.pdf"))) == 5
+
+
+def test_a_loaded_campaign_builds_as_its_file_does(tmp_path):
+    """A server loads the campaign once and builds it again and again: the same files, and the same
+    usage mistake for a language it lacks."""
+    import pytest
+    from concurrent.futures import ThreadPoolExecutor
+    from solidarity_print import BuildOptions, OptionError, build, load_campaign
+    options = BuildOptions(languages=("ES",), only=("flyers",))
+    with ThreadPoolExecutor(1) as executor:
+        loaded = build(load_campaign(None), tmp_path / "loaded", options, executor=executor)
+        from_file = build(None, tmp_path / "file", options, executor=executor)
+        with pytest.raises(OptionError, match="fr is not a language of this campaign"):
+            build(load_campaign(None), tmp_path / "fr", BuildOptions(languages=("fr",), only=("flyers",)), executor=executor)
+    assert sorted((e.path, e.sha256) for e in loaded.entries) == sorted((e.path, e.sha256) for e in from_file.entries)
+    assert len(loaded.entries) == 5 and all(e.lang == "es" for e in loaded.entries)

@@ -40,13 +40,13 @@ log = logging.getLogger("solidarity_print.web")
 class Web:
     """What every page needs: the campaign, the settings, the templates, the token folders and builders."""
 
-    def __init__(self, campaign_file: Path | None, campaign: Campaign, settings: WebSettings, work: Path):
+    def __init__(self, campaign: Campaign, settings: WebSettings, work: Path):
         self.campaign = campaign
         self.settings = settings
         self.work = work
         self.tokens = Tokens(work / "tokens", settings.token_seconds)
         self.queue = Queue(settings.jobs_at_once, settings.jobs_waiting)
-        self.builder = Builder(campaign_file, settings, work / "cache")
+        self.builder = Builder(campaign, settings, work / "cache")
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                      trim_blocks=True, lstrip_blocks=True)
 
@@ -79,7 +79,7 @@ def create_app(campaign_file: Path | None = None, settings: WebSettings = WebSet
     own_work = settings.work_folder is None
     work = Path(tempfile.mkdtemp(prefix="solidarity-print-web-")) if own_work else settings.work_folder
     work.mkdir(parents=True, exist_ok=True)
-    web = Web(campaign_file, campaign, settings, work)
+    web = Web(campaign, settings, work)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

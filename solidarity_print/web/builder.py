@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import workers
 from ..build import BuildOptions, build
 from ..errors import SolidarityError
+from ..model import Campaign
 from ..output import MANIFEST
 from .jobs import Entry
 from .preview import PreviewImage, pages_to_preview, rasterise
@@ -27,8 +28,8 @@ class Builder:
     server's life (each keeps its renderer and fonts), and all builds share one cache, so the first
     preview pays for the shared renders and later ones only draw a school onto them."""
 
-    def __init__(self, campaign_file: Path | None, settings: WebSettings, cache: Path):
-        self.campaign_file = campaign_file
+    def __init__(self, campaign: Campaign, settings: WebSettings, cache: Path):
+        self.campaign = campaign  # loaded once: validating campaign.toml again cost 64 ms of every preview
         self.settings = settings
         self.cache = cache
         self._pool: ProcessPoolExecutor | None = None
@@ -90,7 +91,7 @@ class Builder:
         entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
 
     def _run(self, options: BuildOptions, out: Path, **kwargs):
-        return build(self.campaign_file, out, options, **kwargs)
+        return build(self.campaign, out, options, **kwargs)
 
     def warm_up(self, folder: Path) -> None:
         """Build a made-up school's packet in every language into `folder`, so the shared renders are in the
