@@ -86,10 +86,12 @@ def _others_as_warnings(data: dict, path: Path, problems: ProblemCollector) -> N
     wanted now, and is reported as warnings (English can ship while Spanish is unfinished)."""
     every = ProblemCollector(problems.file)
     _build(data, path, every, None)
-    known = {(p.where, p.message) for p in problems.problems}
+    known = {(p.file, p.where, p.message) for p in problems.problems}
     for problem in every.problems:
-        if (problem.where, problem.message) not in known:
-            problems.add(problem.where, problem.message, warning=True)
+        if (problem.file, problem.where, problem.message) not in known:
+            warning = replace(problem, warning=True)  # keeps its file, line and label
+            if warning not in problems.problems:
+                problems.problems.append(warning)
 
 
 def _without_undeclared_texts(data: dict, problems: ProblemCollector) -> dict:

@@ -66,9 +66,11 @@ class ProblemCollector:
         self.file = file
         self.problems: list[Problem] = []
 
-    def add(self, where: str, message: str, *, warning: bool = False, line: int | None = None) -> None:
-        """Record a problem at `where` (a key path or row/column) and/or `line`; the same problem twice is kept once."""
-        problem = Problem(self.file, where, message, warning, line)
+    def add(self, where: str, message: str, *, warning: bool = False, line: int | None = None,
+            file: str | None = None) -> None:
+        """Record a problem at `where` (a key path or row/column) and/or `line`, in this collector's file
+        or in `file` (a file the input names, like a guide section); the same problem twice is kept once."""
+        problem = Problem(file or self.file, where, message, warning, line)
         if problem not in self.problems:
             self.problems.append(problem)
 

@@ -30,14 +30,15 @@ def load_sections(campaign_folder: Path, languages: tuple[str, ...], problems: P
     for lang in languages:
         files = sorted((folder / lang).glob("*.md"))
         if not files:
-            problems.add(f"{folder / lang}/", f"no guide sections for declared language {lang!r}")
+            problems.add("", f"no guide sections for declared language {lang!r}", file=f"{folder / lang}/")
             continue
         names_by_lang[lang] = {f.name for f in files}
         sections += [s for s in (_read_section(f, lang, problems) for f in files) if s]
     every = set().union(*names_by_lang.values()) if names_by_lang else set()
     for lang, names in names_by_lang.items():
         for name in sorted(every - names):
-            problems.add(f"{folder / lang / name}", f"missing: the section exists in another language but not in {lang!r}")
+            problems.add("", f"missing: the section exists in another language but not in {lang!r}",
+                         file=str(folder / lang / name))
     return tuple(sections)
 
 
@@ -46,26 +47,26 @@ def _read_section(path: Path, lang: str, problems: ProblemCollector) -> GuideSec
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.add(where, f"cannot be read as UTF-8 text: {exc}")
+        problems.add("", f"cannot be read as UTF-8 text: {exc}", file=where)
         return None
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE or FENCE not in (l.strip() for l in lines[1:]):
-        problems.add(f"{where}: line 1", f"must start with front matter between {FENCE} lines (audience = \"student\")")
+        problems.add("", f"must start with front matter between {FENCE} lines (audience = \"student\")", file=where, line=1)
         return None
     close = 1 + [l.strip() for l in lines[1:]].index(FENCE)
     try:
         meta = tomllib.loads("\n".join(lines[1:close]))
     except tomllib.TOMLDecodeError as exc:
-        problems.add(f"{where}: line 2", f"front matter is not valid TOML: {exc}")
+        problems.add("", f"front matter is not valid TOML: {exc}", file=where, line=2)
         return None
     audience = meta.get("audience")
     if audience not in SECTION_AUDIENCES or meta.keys() - {"audience"}:
-        problems.add(f"{where}: line 2", f"front matter must be only audience = one of {', '.join(SECTION_AUDIENCES)}")
+        problems.add("", f"front matter must be only audience = one of {', '.join(SECTION_AUDIENCES)}", file=where, line=2)
         return None
     body = lines[close + 1:]
     heading = next((i for i, l in enumerate(body) if l.strip()), None)
     if heading is None or not body[heading].startswith("# "):
-        problems.add(f"{where}: line {close + 2 + (heading or 0)}", "the section must open with a '# Title' heading")
+        problems.add("", "the section must open with a '# Title' heading", file=where, line=close + 2 + (heading or 0))
         return None
     return GuideSection(slug=path.stem, lang=lang, audience=audience, title=body[heading][2:].strip(),
                         markdown="\n".join(body[heading + 1:]), source=where)

@@ -462,7 +462,12 @@ def test_broken_guide_section(toml, guide_file, edit, line, fragment):
     text = guide_file.read_text(encoding="utf-8")
     assert text.splitlines()[:4][1].startswith("audience = ") and text.splitlines()[3].startswith("# ")
     guide_file.write_text(edit(text), encoding="utf-8")
-    assert fragment in excerpt_error(toml, f"{guide_file.resolve()}: line {line}")
+    with pytest.raises(InputError) as info:
+        load_campaign(toml)
+    # The problem names the section's own file and line, not campaign.toml.
+    [problem] = [p for p in info.value.problems if not p.warning]
+    assert (problem.file, problem.line) == (str(guide_file.resolve()), line) and fragment in problem.message
+    assert str(problem).startswith(f"{guide_file.resolve()}, line {line}: ")
 
 
 # --- 4. the organizer's own PDFs -------------------------------------------------------------------
