@@ -91,7 +91,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
     previous, problems = previous_entries(out)
-    stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options))
+    stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options, languages))
     warnings += problems
     entries, cached, started, notices = [], 0, time.monotonic(), {}
     with Staging(out) as staging:
@@ -143,14 +143,16 @@ def _nothing_to_build(campaign: Campaign, options: BuildOptions, languages: tupl
     if options.roster:
         return OptionError("--lang", f"no school selected is printed in {', '.join(languages)} "
                                      "(the roster's languages column says which languages each school gets)")
-    return OptionError("--only", f"{', '.join(options.only)} selects no file: the campaign declares no [[excerpts]]")
+    return OptionError("--only", f"{', '.join(options.only)} selects no file: the campaign has no [[excerpts]] "
+                                 f"in {', '.join(languages)}")
 
 
-def _scope(options: BuildOptions) -> Scope:
-    """The files this build answers for: all of its kind of build, or only those its filters select."""
+def _scope(options: BuildOptions, languages: tuple[str, ...]) -> Scope:
+    """The files this build answers for: all of its kind of build, or only those its filters select
+    (`languages` in the campaign's spelling: `--lang EN` answers for the files of `en`)."""
     return Scope(roster=options.roster is not None,
                  schools=frozenset(options.schools) if options.schools else None,
-                 languages=frozenset(options.languages) if options.languages else None,
+                 languages=frozenset(languages) if options.languages else None,
                  kinds=None if set(options.only) == set(KINDS) else frozenset(options.only))
 
 
@@ -167,7 +169,9 @@ def _overlay_characters(campaign: Campaign, schools: list[School]) -> tuple[str,
 
 def _output_options(options: BuildOptions) -> tuple:
     """The options that change what is written (not how: workers, limits, cache, which schools)."""
-    return (options.languages, options.only, options.paper, options.packets)
+    # Not languages or only: they choose which files are made, not what is in them, so a web preview
+    # (one language, packets only) and the whole kit share their shared renders and finished files.
+    return (options.paper, options.packets)
 
 
 def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:

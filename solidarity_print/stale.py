@@ -29,8 +29,7 @@ class Scope:
             return False
         if self.schools is not None and entry.school not in self.schools:
             return False
-        # Excerpts are built whatever the languages asked for: their language is the source PDF's.
-        if self.languages is not None and entry.kind != "excerpt" and entry.lang not in self.languages:
+        if self.languages is not None and entry.lang not in self.languages:
             return False
         return self.kinds is None or ONLY_OF_KIND.get(entry.kind) in self.kinds
 
