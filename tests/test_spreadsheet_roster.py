@@ -196,3 +196,17 @@ def test_cli_check_takes_a_spreadsheet_roster(folder):
     result = CliRunner().invoke(cli, ["check", "--roster", str(bad)])
     assert result.exit_code == 1
     assert f"{bad.resolve()}: row 2, column E (contact_email): 'nope' is not an email address" in result.output
+
+
+def test_a_tiny_sheet_spanning_millions_of_cells_is_refused_not_loaded(folder, campaign):
+    """One stray cell in column XFD makes a 2 KB file whose sheet is read as 16,384 × 3,000 cells
+    (1.5 GB): it is read in a child process with capped memory and refused, naming the file."""
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["XFD3000"] = "name", "x"
+    path = folder / "stray.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(InputError) as info:
+        load_roster(path, campaign)
+    [problem] = info.value.problems
+    assert problem.file == str(path.resolve()) and "too large to read as a roster" in problem.message
