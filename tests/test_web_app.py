@@ -373,6 +373,8 @@ def logo_zip(entries: dict[str, bytes], symlink: str | None = None) -> bytes:
     (logo_zip({f"{i}.png": b"x" for i in range(6)}), "entries"),
     (logo_zip({"bomb.png": b"\0" * 200_000}), "unpacks to more than"),
     (b"PK\x03\x04 not a zip at all", "not a ZIP"),
+    (logo_zip({"a.png": b"x", "a.png/b.png": b"x"}), "cannot be unpacked"),  # a file where a folder must go
+    (logo_zip({"x" * 300 + ".png": b"x"}), "cannot be unpacked"),  # a name longer than the file system allows
 ])
 def test_bad_logo_zips_are_refused_with_a_message(small, tmp_path, archive, words):
     response = small.post("/roster", files={"roster": ("schools.csv", b"name,logo,logo_alt\nA,evil.png,x\n", "text/csv"),

@@ -78,8 +78,8 @@ def unpack_logos(archive_path: Path, folder: Path, max_entries: int, max_bytes: 
             target = (root / entry.filename.replace("\\", "/")).resolve()
             if not target.is_relative_to(root):
                 raise BadZip(f"the logos ZIP has an entry whose path leaves its folder: {entry.filename[:80]!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
+            try:  # a folder named like a file in the archive, or a name too long, fails here too
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(entry) as source, target.open("wb") as sink:
                     while chunk := source.read(CHUNK):
                         written += len(chunk)
