@@ -12,6 +12,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image
 from starlette.testclient import TestClient
@@ -232,6 +233,20 @@ def test_the_kit_zip_has_the_packet_with_the_name_exactly_as_typed(client, kit, 
     text = pdf_text(tmp_path / "packet.pdf")
     assert "Riverside <High> & Co" in text
     assert '=HYPERLINK("http://x")' in text  # a formula is printed as the text it is
+
+
+def test_the_logo_stays_when_the_made_kit_is_sent_again_with_a_fix(client, kit, tmp_path):
+    """Browsers never send a file field again: the kit page carries the logo on, as the error page does."""
+    token = re.search(r'name="upload" value="([^"]+)"', kit.text).group(1)
+    again = client.post("/school", data={"name": "Riverside High", "languages": ["en"], "logo_alt": "A rainbow",
+                                         "upload": token})
+    assert_page(again, 200)
+    url = re.search(r'href="(/school/kit/[^/"]+/file/[^"]*en/packet\.pdf)"', again.text).group(1)
+    (tmp_path / "packet.pdf").write_bytes(client.get(url).content)
+    with pikepdf.open(tmp_path / "packet.pdf") as pdf:
+        xobjects = pdf.pages[0].Resources.XObject
+        # The logo itself, not the 1-pixel placeholder every shared cover carries.
+        assert any(x.get("/Subtype") == "/Image" and int(x.get("/Width", 0)) > 1 for x in xobjects.values())
 
 
 def test_single_files_only_by_their_manifest_path(client, kit):

@@ -56,6 +56,7 @@ class Builder:
         images = self._build_and_rasterise(entry, options, lang)
         # Only the pictures are kept: a preview is made on every pause in typing.
         shutil.rmtree(entry.out, ignore_errors=True)
+        shutil.rmtree(roster_file.parent, ignore_errors=True)
         entry.files = []
         return images
 
@@ -70,7 +71,9 @@ class Builder:
         packet = next((e for e in result.entries if e.kind == "packet" and e.lang == lang), None)
         packet = packet or next(e for e in result.entries if e.kind == "packet")
         images = rasterise(entry.out / packet.path, pages_to_preview(packet.as_json()), entry.folder / "preview")
-        shutil.rmtree(options.roster.parent, ignore_errors=True)  # what was typed is in the PDFs only
+        # What was typed is in the PDFs only; the logo stays (for the kit's lifetime) so that the
+        # form, sent again with a fix, keeps it: browsers never re-send a file field.
+        options.roster.unlink(missing_ok=True)
         return images
 
     def district(self, entry: Entry, roster_file: Path) -> None:

@@ -100,7 +100,8 @@ async def submit(web, request: Request) -> Response:
     except SolidarityError as exc:
         web.tokens.drop(entry)
         return web.error(request, 500, forms.scrub(str(exc), entry.folder))
-    return _render(web, request, form, checked, images=images, entry=entry)
+    return _render(web, request, form, checked, images=images, entry=entry, upload=entry.token if form.logo else None,
+                   logo_name=form.logo_filename if form.logo else "")
 
 
 async def preview(web, request: Request) -> Response:
