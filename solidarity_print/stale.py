@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from .cache import file_hash
 from .errors import OutputError, Problem
 from .output import MANIFEST, ManifestEntry, safe_join
 
@@ -48,8 +49,8 @@ def previous_entries(out: Path) -> tuple[list[ManifestEntry], list[Problem]]:
 
 
 def sort_out(out: Path, previous: list[ManifestEntry], written: list[str],
-             scope: Scope) -> tuple[list[str], list[ManifestEntry]]:
-    """Split the previous build's entries into the paths now stale (in scope, not written again) and
+             scope: Scope) -> tuple[list[ManifestEntry], list[ManifestEntry]]:
+    """Split the previous build's entries into those now stale (in scope, not written again) and
     the entries to keep listing (out of scope, not written again, file still there)."""
     # One file on case-insensitive file systems: never remove what this build just wrote.
     again = {path.casefold() for path in written}
@@ -58,21 +59,32 @@ def sort_out(out: Path, previous: list[ManifestEntry], written: list[str],
         if entry.path.casefold() in again:
             continue
         if scope.covers(entry):
-            stale.append(entry.path)
+            stale.append(entry)
         elif (target := _target(out, entry.path)) is not None and target.is_file():
             kept.append(entry)
     return stale, kept
 
 
-def remove_stale(out: Path, paths: list[str]) -> tuple[int, list[Problem]]:
+def remove_stale(out: Path, stale: list[ManifestEntry]) -> tuple[int, list[Problem]]:
     """Remove these files (and the folders that leaves empty, up to `out`); return how many were
-    removed, and a warning for each that could not be."""
+    removed, and a warning for each that was kept: changed since the build wrote it (someone fixed or
+    replaced it by hand), reached through a link out of `out`, or not removable."""
     removed, problems = 0, []
-    for relative in paths:
-        target = _target(out, relative)
-        if target is None or not (target.is_file() or target.is_symlink()):
+    root = out.resolve()
+    for entry in stale:
+        target = _target(out, entry.path)
+        if target is None or not target.is_file():
+            continue
+        if not target.resolve().is_relative_to(root):
+            problems.append(Problem(str(target), "", "stale file kept: it lies outside the output folder "
+                                                     "through a link", warning=True))
             continue
         try:
+            if file_hash(target) != entry.sha256:
+                problems.append(Problem(str(target), "", "stale file kept: it was changed after the build that "
+                                                         "wrote it (delete it yourself if it is no longer needed)",
+                                        warning=True))
+                continue
             target.unlink()
         except OSError as exc:
             problems.append(Problem(str(target), "", f"stale file could not be removed: {exc.strerror or exc}",

@@ -6,6 +6,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 
@@ -246,3 +247,32 @@ def test_every_runtime_dependency_is_imported_by_the_package():
         module = modules.get(name, name.replace("-", "_"))
         assert f"import {module}" in source or f"from {module}" in source, f"{name} is never imported"
     assert "pypdf" in " ".join(project["optional-dependencies"]["test"])
+
+
+def test_a_stale_file_changed_by_hand_is_kept_with_a_warning(built):
+    out = built["out"]
+    fixed = out / "escuela-jose-marti" / "en" / "flyers" / "black-lgbtq.pdf"
+    fixed.write_bytes(fixed.read_bytes() + b"\n% fixed by hand at the print shop\n")
+    built["roster"].write_text(ROSTER.replace("Escuela José Martí,,en\n", ""), encoding="utf-8")
+    result = run("build", "--campaign", built["campaign"], "--roster", built["roster"], "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "removed 11 stale files" in result.output
+    assert fixed.is_file() and "stale file kept: it was changed after the build" in result.output
+
+
+def test_a_language_build_keeps_the_other_languages_excerpts(tmp_path):
+    """`--lang ES` answers for the Spanish files only (in any case): the English excerpt stays."""
+    campaign = new_campaign(tmp_path / "c")
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(612, 792))
+        pdf.save(campaign.parent / "handout.pdf")
+    with campaign.open("a", encoding="utf-8") as toml:
+        for lang, title in (("en", "Our handout"), ("es", "Nuestra hoja")):
+            toml.write(f'\n[[excerpts]]\nsource = "handout.pdf"\npages = "1"\ntitle = "{title}"\n'
+                       f'audience = "both"\nlang = "{lang}"\n')
+    out = tmp_path / "out"
+    assert run("build", "--campaign", campaign, "--only", "excerpts", "--out", out, "--no-cache").exit_code == 0
+    result = run("build", "--campaign", campaign, "--only", "excerpts", "--lang", "ES", "--out", out, "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert (out / "excerpts" / "our-handout.pdf").is_file() and "removed 0 stale files" in result.output
+    assert sorted(e["lang"] for e in manifest_of(out)) == ["en", "es"]
