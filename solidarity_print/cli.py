@@ -94,8 +94,6 @@ def cli():
 def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
                   cache_folder, no_cache, scheduler):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
-    if schools and not roster:
-        raise click.UsageError("--school needs --roster")
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
     if no_cache and click.get_current_context().get_parameter_source("cache_folder") != ParameterSource.DEFAULT:

@@ -197,6 +197,7 @@ def test_a_manifest_path_outside_the_folder_is_never_removed(tmp_path):
     (["ROSTER", "--only", "posters", "--duplex"], "--duplex"),
     (["ROSTER", "--only", "flyers", "--posters", "fit"], "--posters"),
     (["ROSTER", "--school", "nosuch"], "--school"),
+    (["--school", "lincoln-high"], "--school"),  # a school, but no roster to pick it from
     (["ROSTER", "--lang", "es"], "--lang"),  # every school of the roster is English-only
     (["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "--workers"),
     (["--no-cache", "--cache", "CACHE"], "--cache"),
