@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from solidarity_print.build import BuildOptions, build
-from solidarity_print.config import load_campaign
-from solidarity_print.documents import DocumentMaker
-from solidarity_print.packet import PacketMaker
-from solidarity_print.roster import load_roster
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
+from solidarity_print.pdf.packet import PacketMaker
+from solidarity_print.render.documents import DocumentMaker
 
 PLACES = ["Lincoln", "Washington", "Riverside", "Oak Grove", "Cedar Falls", "Maple Valley", "Lakeview", "Hillcrest",
           "San José", "Peña Blanca", "Bellevue", "Fairview", "Greenwood", "Highland", "Springfield", "Westbrook",

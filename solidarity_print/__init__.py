@@ -1,10 +1,10 @@
 """solidarity-print: print-ready, accessible Solidarity Week materials from a campaign file and a roster."""
 from .build import BuildOptions, BuildResult, build
-from .config import load_campaign
 from .errors import InputError, OptionError, OutputError, Problem, RenderError, SolidarityError
-from .output import ManifestEntry
-from .packet import PacketOptions
-from .roster import load_roster
+from .inputs.config import load_campaign
+from .inputs.roster import load_roster
+from .pdf.packet import PacketOptions
+from .pipeline.output import ManifestEntry
 
 __version__ = "0.1.0"
 

@@ -7,18 +7,17 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fonts
-from .cache import inputs_fingerprint
-from .config import load_campaign
 from .errors import OptionError, Problem, RenderError
+from .inputs.config import load_campaign
+from .inputs.roster import load_roster
 from .model import Campaign, School
-from .roster import load_roster
-from .output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
-from .packet import PacketOptions, document_variant, packet_variant
-from .plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
-from .stale import Scope, previous_entries, remove_stale, sort_out
-from .workers import Limits, Outcome, Work, WorkerSetup, run_all
-
+from .pdf.packet import PacketOptions, document_variant, packet_variant
+from .pipeline.cache import inputs_fingerprint
+from .pipeline.output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
+from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
+from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
+from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
+from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
 Progress = Callable[[Iterable[tuple[Work, Outcome]], int], Iterable[tuple[Work, Outcome]]]

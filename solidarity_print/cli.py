@@ -9,16 +9,16 @@ import click
 from click.core import ParameterSource
 
 from .build import BuildOptions, build
-from .cache import default_folder
-from .cluster import dask_executor
-from .packet import PacketOptions
-from .roster import load_roster
-from .config import load_campaign
 from .errors import InputError, OptionError, SolidarityError
-from .plan import KIND_ALIASES, KINDS, PAPERS
+from .inputs.config import load_campaign
+from .inputs.roster import load_roster
+from .inputs.scaffold import new_campaign
+from .inputs.template_check import check_templates
+from .pdf.packet import PacketOptions
+from .pipeline.cache import default_folder
+from .pipeline.cluster import dask_executor
+from .pipeline.plan import KIND_ALIASES, KINDS, PAPERS
 from .resources import DEFAULT_CAMPAIGN
-from .scaffold import new_campaign
-from .template_check import check_templates
 
 EXIT_PROBLEMS = 1
 
@@ -163,7 +163,7 @@ def new_command(folder):
 @cli.command("theme")
 def theme_command():
     """List each built-in template's blocks, variables and theme words, for overrides."""
-    from .theme_reference import format_reference, reference, string_keys
+    from .render.theme_reference import format_reference, reference, string_keys
     click.echo(_run(lambda: format_reference(reference(), string_keys())))
 
 

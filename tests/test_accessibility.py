@@ -7,7 +7,6 @@ import subprocess
 import page as page_validation
 import pikepdf
 import pytest
-
 from conftest import struct_langs, struct_pages
 
 

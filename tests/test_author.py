@@ -6,8 +6,8 @@ import pikepdf
 import pytest
 
 from solidarity_print.build import BuildOptions, build
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
+from solidarity_print.inputs.config import load_campaign
 from solidarity_print.resources import DEFAULT_CAMPAIGN
 
 ROSTER = ('name,club,languages\n'

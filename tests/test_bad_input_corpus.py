@@ -25,10 +25,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError, Problem
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import COLUMNS, load_roster
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.roster import COLUMNS, load_roster
 
 DEFAULT_TOML = DEFAULT_CAMPAIGN / "campaign.toml"
 HEADER = ",".join(COLUMNS)

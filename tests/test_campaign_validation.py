@@ -7,8 +7,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError, Problem
+from solidarity_print.inputs.config import load_campaign
 from solidarity_print.resources import DEFAULT_CAMPAIGN
 
 DEFAULT_TOML = DEFAULT_CAMPAIGN / "campaign.toml"

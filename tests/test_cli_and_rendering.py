@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import pdf_text
 from pypdf import PdfReader
 
-from conftest import pdf_text
 from solidarity_print.build import BuildOptions, build
 from solidarity_print.cli import cli
 from solidarity_print.errors import RenderError
-from solidarity_print.render import Renderer
+from solidarity_print.render.render import Renderer
 from solidarity_print.resources import DEFAULT_CAMPAIGN
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 from click.testing import CliRunner
-
 from conftest import pdf_text
+
 from solidarity_print.build import BuildOptions, build
 from solidarity_print.cli import cli
 from solidarity_print.errors import InputError, OptionError

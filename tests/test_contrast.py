@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
-from solidarity_print.contrast import WHITE, darker_passing, ratio, relative_luminance
 from solidarity_print.errors import InputError
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.render.contrast import WHITE, darker_passing, ratio, relative_luminance
 from solidarity_print.resources import DEFAULT_CAMPAIGN
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from conftest import pdf_text
 from pypdf import PdfReader
 
-from conftest import pdf_text
-from solidarity_print.config import load_campaign
+from solidarity_print.inputs.config import load_campaign
 
 DAYS = ["black-lgbtq", "disability-justice", "intersex-youth", "native-indigenous", "immigrant-youth"]
 TABLOID, LETTER = (792, 1224), (612, 792)

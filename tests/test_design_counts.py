@@ -5,10 +5,10 @@ import re
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import pdf_text
+
 from solidarity_print.cli import cli
-from solidarity_print.i18n import counted
+from solidarity_print.render.i18n import counted
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,13 @@ import re
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import pdf_text
+
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
-from solidarity_print.plan import plan_campaign
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.pipeline.plan import plan_campaign
+from solidarity_print.render.theme import Theme
 from solidarity_print.resources import TEMPLATES
-from solidarity_print.theme import Theme
 
 
 def run(*args):
@@ -93,7 +93,7 @@ def test_theme_lists_variables_the_build_provides_and_the_string_keys():
 
 
 def test_the_scaffolds_overrides_readme_names_the_real_blocks():
-    from solidarity_print.scaffold import OVERRIDES_README
+    from solidarity_print.inputs.scaffold import OVERRIDES_README
     output = run("theme").output
     documented = re.findall(r"templates/(\w+\.html) +blocks (.*)", OVERRIDES_README)
     assert len(documented) == 3

@@ -4,7 +4,6 @@ from __future__ import annotations
 import page as page_validation
 import pikepdf
 import pytest
-
 from conftest import pdf_text
 
 RESOURCES, ORGANIZER = "https://www.glsen.org/solidarity-week", "https://www.glsen.org"

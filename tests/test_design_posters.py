@@ -4,7 +4,6 @@ from __future__ import annotations
 import pypdfium2
 import pytest
 import zxingcpp
-
 from click.testing import CliRunner
 
 from solidarity_print.cli import cli

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError, OptionError
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.roster import load_roster
 
 
 @pytest.fixture

@@ -14,9 +14,21 @@ PUBLIC = {"build", "BuildOptions", "BuildResult", "PacketOptions", "load_campaig
 
 
 def test_the_public_api_is_exported_from_the_root():
-    from solidarity_print import (BuildOptions, BuildResult, InputError, ManifestEntry, OptionError,  # noqa: F401
-                                  OutputError, PacketOptions, Problem, RenderError, SolidarityError, build,
-                                  load_campaign, load_roster)
+    from solidarity_print import (  # noqa: F401
+        BuildOptions,
+        BuildResult,
+        InputError,
+        ManifestEntry,
+        OptionError,
+        OutputError,
+        PacketOptions,
+        Problem,
+        RenderError,
+        SolidarityError,
+        build,
+        load_campaign,
+        load_roster,
+    )
     assert PUBLIC <= set(solidarity_print.__all__)
     assert all(hasattr(solidarity_print, name) for name in solidarity_print.__all__)
     assert callable(build) and BuildOptions().only == ("posters", "flyers", "guides", "excerpts", "packets")
@@ -39,8 +51,10 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch):
 def test_a_loaded_campaign_builds_as_its_file_does(tmp_path):
     """A server loads the campaign once and builds it again and again: the same files, and the same
     usage mistake for a language it lacks."""
-    import pytest
     from concurrent.futures import ThreadPoolExecutor
+
+    import pytest
+
     from solidarity_print import BuildOptions, OptionError, build, load_campaign
     options = BuildOptions(languages=("ES",), only=("flyers",))
     with ThreadPoolExecutor(1) as executor:

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.roster import load_roster
 
 SCAFFOLD = DEFAULT_CAMPAIGN / "campaign.toml"
 README = DEFAULT_CAMPAIGN.parent.parent / "README.md"

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from solidarity_print.build import BuildOptions, build
-from solidarity_print.errors import OutputError
-from solidarity_print.output import check_unique_paths, safe_join
 from solidarity_print.cli import cli
+from solidarity_print.errors import OutputError
+from solidarity_print.pipeline.output import check_unique_paths, safe_join
 
 ROSTER = "name,languages\n" + "".join(f"School Number {n},en\n" for n in range(1, 5))
 
@@ -78,7 +78,7 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
 
 
 def test_render_time_limit_stops_a_runaway_template(tmp_path):
-    from solidarity_print.workers import Limits
+    from solidarity_print.pipeline.workers import Limits
     campaign = tmp_path / "c"
     assert CliRunner().invoke(cli, ["new", str(campaign)]).exit_code == 0
     # Thousands of pages: legal, but far more work than one second allows.
@@ -113,7 +113,7 @@ def test_hostile_override_ends_with_a_clear_error_in_bounded_time(tmp_path, head
 
 
 def test_svg_use_bomb_is_stopped_by_the_time_limit(tmp_path):
-    from solidarity_print.workers import Limits
+    from solidarity_print.pipeline.workers import Limits
     campaign = tmp_path / "c"
     assert CliRunner().invoke(cli, ["new", str(campaign)]).exit_code == 0
     levels = '<g id="a0"><rect width="1" height="1"/></g>' + "".join(

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
 from solidarity_print.model import School
-from solidarity_print.packet import document_variant, packet_variant
-from solidarity_print.plan import PAPERS, plan_campaign
+from solidarity_print.pdf.packet import document_variant, packet_variant
+from solidarity_print.pipeline.plan import PAPERS, plan_campaign
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.roster import load_roster
 
 LINK = "https://lincoln.example.org/gsa"
 CAMPAIGN_LINK = "https://www.glsen.org/solidarity-week"

@@ -11,10 +11,10 @@ import page as page_validation
 import pikepdf
 import pytest
 from click.testing import CliRunner
+from conftest import struct_pages
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from conftest import struct_pages
 from solidarity_print.cli import cli
 from solidarity_print.resources import DEFAULT_CAMPAIGN
 

@@ -6,12 +6,13 @@ import shutil
 import tomllib
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.toml_lines import key_lines, line_of
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.toml_lines import key_lines, line_of
 
 DEFAULT_TOML = DEFAULT_CAMPAIGN / "campaign.toml"
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, event, example, given, note, settings
 from hypothesis import strategies as st
 
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError, Problem
-from solidarity_print.guide import guide_folder
-from solidarity_print.i18n import slugify
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.guide import guide_folder
+from solidarity_print.inputs.roster import COLUMNS, MOJIBAKE_RE, load_roster
 from solidarity_print.model import Campaign, School
+from solidarity_print.render.i18n import slugify
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.roster import COLUMNS, MOJIBAKE_RE, load_roster
 
 CAMPAIGN = load_campaign()
 DEFAULT_TOML = DEFAULT_CAMPAIGN / "campaign.toml"

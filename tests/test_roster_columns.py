@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
-from solidarity_print.roster import load_roster
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
 
 
 @pytest.fixture(scope="module")

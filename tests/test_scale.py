@@ -58,10 +58,10 @@ def test_dask_local_cluster_builds_the_same_bytes_as_local_processes(roster, tmp
 def counted(roster):
     """The roster's schools and a PacketMaker whose renderer counts its WeasyPrint layouts."""
     from solidarity_print.build import _overlay_characters
-    from solidarity_print.config import load_campaign
-    from solidarity_print.documents import DocumentMaker
-    from solidarity_print.packet import PacketMaker, PacketOptions
-    from solidarity_print.roster import load_roster
+    from solidarity_print.inputs.config import load_campaign
+    from solidarity_print.inputs.roster import load_roster
+    from solidarity_print.pdf.packet import PacketMaker, PacketOptions
+    from solidarity_print.render.documents import DocumentMaker
 
     campaign = load_campaign()
     schools, _ = load_roster(roster, campaign)
@@ -88,7 +88,7 @@ def test_schools_share_one_render_and_personalised_packets_stay_small(counted):
 
 
 def test_a_schools_own_posters_and_flyers_are_its_line_drawn_onto_one_shared_render(counted):
-    from solidarity_print.plan import plan_campaign
+    from solidarity_print.pipeline.plan import plan_campaign
 
     jobs = [plan_campaign(counted.campaign, languages=("en",), only=("posters", "flyers"), school=school,
                           handout=school.paper) for school in counted.schools[:2]]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
-from solidarity_print.i18n import slugify
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
+from solidarity_print.render.i18n import slugify
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.roster import load_roster
 
 # Names as long as those a district's roster held (slugs of 96 and 215 characters).
 LONG = "The Thurgood Marshall Academy for Learning and Social Change Early College High School in Harlem"

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from PIL import Image
 
 from solidarity_print.cli import cli
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
-from solidarity_print.roster import load_roster
-from solidarity_print.spreadsheet import cell_text
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
+from solidarity_print.inputs.spreadsheet import cell_text
 
 HEADER = ["name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
           "languages", "paper", "audience", "grade_band"]

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+from text_overlap import overlapping_text
 
 from solidarity_print.build import BuildOptions, build
-from solidarity_print.packet import PacketOptions
+from solidarity_print.pdf.packet import PacketOptions
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from text_overlap import overlapping_text
 
 ROSTER = """name,slug,club,contact_name,contact_email,meeting,languages,paper,audience
 Lincoln High School,lincoln-high,Lincoln GSA,Alex Rivera,arivera@example.org,Room 204 on Tuesdays,en;es,letter,both

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-
 from reference_images import PAGES, REFERENCE, difference, render_page
 
 # Share of visibly changed pixels allowed, in percent: anti-aliasing noise passes; a missing line of

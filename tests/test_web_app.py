@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import pdf_text
 from PIL import Image
 from starlette.testclient import TestClient
 
-from conftest import pdf_text
-from solidarity_print import i18n, roster
-from solidarity_print.config import load_campaign
 from solidarity_print.errors import InputError
+from solidarity_print.inputs import roster
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.render import i18n
 from solidarity_print.web import WebSettings, create_app
 from solidarity_print.web.jobs import Queue, Tokens
 from solidarity_print.web.security import CONTENT_SECURITY_POLICY

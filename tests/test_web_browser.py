@@ -18,7 +18,6 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from PIL import Image
-
 from web_server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -241,9 +240,9 @@ Central High,GSA,not-an-email,fr,tabloid
 
 
 def test_broken_roster_shows_each_problem_by_row_and_column(page, tmp_path):
-    from solidarity_print.config import load_campaign
     from solidarity_print.errors import InputError
-    from solidarity_print.roster import load_roster
+    from solidarity_print.inputs.config import load_campaign
+    from solidarity_print.inputs.roster import load_roster
 
     roster = tmp_path / "schools.csv"
     roster.write_text(BROKEN_ROSTER, encoding="utf-8")

@@ -15,11 +15,11 @@ import pytest
 import weasyprint.pdf.fonts
 from pypdf import PdfReader
 
-from solidarity_print import workers
 from solidarity_print.build import BuildOptions, build
-from solidarity_print.config import load_campaign
-from solidarity_print.packet import PacketOptions
-from solidarity_print.plan import plan_campaign
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.pdf.packet import PacketOptions
+from solidarity_print.pipeline import workers
+from solidarity_print.pipeline.plan import plan_campaign
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +39,7 @@ def test_a_build_without_harfbuzz_subset_warns_once_and_writes_every_file(tmp_pa
 
 def test_other_weasyprint_warnings_still_fail_the_render():
     from solidarity_print.errors import RenderError
-    from solidarity_print.render import Renderer
+    from solidarity_print.render.render import Renderer
     with pytest.raises(RenderError, match="nowhere.png"):
         Renderer().render('<img src="nowhere.png" alt="x">', template="t.html", created=__import__("datetime").date(2024, 1, 1))
 

@@ -1,14 +1,13 @@
 """The Starlette application: pages, static files, limits, security headers, and the token sweeper."""
 from __future__ import annotations
 
-from functools import partial
-
 import asyncio
 import contextlib
 import logging
 import shutil
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,10 +19,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import i18n
-from ..config import load_campaign
-from ..roster import COLUMNS
+from ..inputs.config import load_campaign
+from ..inputs.roster import COLUMNS
 from ..model import Campaign
+from ..render import i18n
 from ..resources import ASSETS
 from . import roster_pages, school_pages
 from .builder import Builder

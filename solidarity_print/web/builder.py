@@ -9,11 +9,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .. import workers
 from ..build import BuildOptions, build
 from ..errors import SolidarityError
 from ..model import Campaign
-from ..output import MANIFEST
+from ..pipeline import workers
+from ..pipeline.output import MANIFEST
 from .jobs import Entry
 from .preview import PreviewImage, pages_to_preview, rasterise
 from .settings import WebSettings
@@ -42,7 +42,7 @@ class Builder:
                 self._pool = None
             if self._pool is None:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["solidarity_print.workers"])
+                context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
                 # Workers cap their own memory as a build's own pool does (the time limit needs a
                 # process per build, so district jobs get one of those instead).
                 self._pool = ProcessPoolExecutor(max_workers=self.settings.workers or os.cpu_count() or 1,

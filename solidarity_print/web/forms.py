@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .. import roster
 from ..errors import InputError, Problem
+from ..inputs import roster
 from ..model import AUDIENCES, Campaign, School
 
 # The form's fields are roster columns, in the roster's order (the slug is made from the name).

@@ -1,18 +1,17 @@
 """/roster: a coordinator's roster (and logo ZIP) checked like `check --roster`, then built as a queued job."""
 from __future__ import annotations
 
-from functools import partial
-
 import asyncio
 import time
+from functools import partial
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .. import roster
 from ..errors import InputError
+from ..inputs import roster
 from . import forms
 from .limits import BodyTooLarge
 from .words import words

@@ -1,9 +1,8 @@
 """/school: the form, its validation as a one-row roster, the live preview, and the kit's downloads."""
 from __future__ import annotations
 
-from functools import partial
-
 import asyncio
+from functools import partial
 from pathlib import Path
 
 from starlette.exceptions import HTTPException

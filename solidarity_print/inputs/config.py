@@ -8,11 +8,12 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from . import contrast, guide, i18n, toml_lines, user_pdf
-from .errors import InputError, OptionError, Problem, ProblemCollector
+from ..errors import InputError, OptionError, Problem, ProblemCollector
+from ..model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
+from ..render import contrast, i18n
+from ..resources import DEFAULT_CAMPAIGN
+from . import guide, toml_lines, user_pdf
 from .fields import FieldReader
-from .model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
-from .resources import DEFAULT_CAMPAIGN
 
 TOP_KEYS = {"campaign", "organizer", "days", "excerpts", "defaults"}
 DEFAULT_KEYS = {"paper", "audience"}

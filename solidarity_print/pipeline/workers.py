@@ -13,14 +13,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import lifeline, render
+from ..errors import RenderError, SolidarityError
+from ..model import Campaign, School
+from ..pdf.packet import PacketMaker, PacketOptions
+from ..render import render
+from ..render.documents import DocumentMaker
+from ..render.fonts import characters_of
+from . import lifeline
 from .cache import Cache, item_key
-from .documents import DocumentMaker
-from .errors import RenderError, SolidarityError
-from .fonts import characters_of
-from .model import Campaign, School
 from .output import ManifestEntry, sha256
-from .packet import PacketMaker, PacketOptions
 from .plan import Job
 
 
@@ -210,7 +211,7 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None,
     own = executor is None
     if own:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["solidarity_print.forkserver_setup"])
+        context.set_forkserver_preload(["solidarity_print.pipeline.forkserver_setup"])
         line = lifeline.Lifeline()
         executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(items) or 1)),
                                        mp_context=context, initializer=_install, initargs=(setup, line.end))

@@ -8,9 +8,9 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 
-from .errors import ProblemCollector
-from .model import GuideSection
-from .resources import DEFAULT_CAMPAIGN
+from ..errors import ProblemCollector
+from ..model import GuideSection
+from ..resources import DEFAULT_CAMPAIGN
 
 SECTION_AUDIENCES = ("student", "educator", "both")
 FENCE = "+++"

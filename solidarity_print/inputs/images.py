@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import ProblemCollector
+from ..errors import ProblemCollector
 
 FORMATS = {"PNG", "JPEG"}
 MAX_LOGO_EDGE = 900  # pixels: 600 ppi at the printed size is more than any printer resolves

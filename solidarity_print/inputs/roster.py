@@ -8,11 +8,12 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import fonts, images, spreadsheet
-from .errors import Problem, ProblemCollector
+from ..errors import Problem, ProblemCollector
+from ..model import AUDIENCES, Campaign, School
+from ..render import fonts
+from ..render.i18n import SLUG_LIMIT, slugify
+from . import images, spreadsheet
 from .fields import INVISIBLE_RE, SLUG_RE, FieldReader
-from .i18n import SLUG_LIMIT, slugify
-from .model import AUDIENCES, Campaign, School
 
 COLUMNS = ("name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
            "languages", "paper", "audience", "grade_band", "poster_paper", "link")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from .errors import SolidarityError
+from ..errors import SolidarityError
 
 
 @contextmanager

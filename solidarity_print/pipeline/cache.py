@@ -12,8 +12,8 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
+from ..resources import ASSETS, TEMPLATES
 from .output import ManifestEntry, write_atomic
-from .resources import ASSETS, TEMPLATES
 
 FORMAT = "2"  # bump when what is stored changes shape
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .images import logo_pixels
+from ..inputs.images import logo_pixels
+from ..render.render import Slot
 from .overlay import MUTED, OverlayFont, Typefaces, text_ops
 from .packet_template import PLACEHOLDER, Drawing, PacketTemplate, fill
 from .pdf_update import pdf_text
-from .render import Slot
 
 LOGO_SIZE = 108.0  # 1.5 in, as on a fully rendered cover
 

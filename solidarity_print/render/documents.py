@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import user_pdf
+from ..errors import RenderError
+from ..inputs import user_pdf
+from ..model import Campaign
+from ..pipeline.plan import Job
 from .accessibility import check_html
-from .errors import RenderError
-from .model import Campaign
-from .plan import Job
 from .render import LaidOut, Renderer
 from .theme import Theme
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from fontTools.ttLib import TTFont
 
-from .resources import ASSETS
+from ..resources import ASSETS
 
 # In the order the stylesheets prefer them; the class switches a whole name to a font that has all
 # of it, so that one word is never drawn in two typefaces.

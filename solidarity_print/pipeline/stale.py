@@ -5,8 +5,8 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ..errors import OutputError, Problem
 from .cache import file_hash
-from .errors import OutputError, Problem
 from .output import MANIFEST, ManifestEntry, safe_join
 
 # The --only name that makes each kind of file the manifest lists.

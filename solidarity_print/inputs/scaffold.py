@@ -4,8 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import OutputError
-from .resources import DEFAULT_CAMPAIGN
+from ..errors import OutputError
+from ..resources import DEFAULT_CAMPAIGN
 
 SAMPLE_ROSTER = """name,slug,club,contact_name,contact_email,meeting,languages,paper,audience,grade_band
 Lincoln High School,lincoln-high,Lincoln GSA,Alex Rivera,arivera@example.org,Room 204 on Tuesdays at lunch,en;es,letter,both,high

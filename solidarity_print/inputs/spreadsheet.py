@@ -10,7 +10,7 @@ from pathlib import Path
 
 import python_calamine
 
-from .errors import ProblemCollector
+from ..errors import ProblemCollector
 
 SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 # A ZIP (xlsx, ods) or an OLE compound file (xls, and any password-protected Office file).

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError, nodes
 
-from .errors import InputError, Problem
-from .resources import TEMPLATES
-from .theme import Theme
+from ..errors import InputError, Problem
+from ..render.theme import Theme
+from ..resources import TEMPLATES
 
 MAX_DEPTH = 20  # extends chains longer than this are a loop
 

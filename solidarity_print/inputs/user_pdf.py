@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .errors import ProblemCollector
-from .model import Excerpt
+from ..errors import ProblemCollector
+from ..model import Excerpt
 
 RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 

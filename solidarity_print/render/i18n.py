@@ -13,9 +13,9 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
 
-from . import toml_lines
-from .errors import Problem, ProblemCollector
-from .resources import TEMPLATES
+from ..errors import Problem, ProblemCollector
+from ..inputs import toml_lines
+from ..resources import TEMPLATES
 
 STRINGS_DIR = "strings"
 # CLDR plural categories: the forms a counted phrase may give (English uses one and other).

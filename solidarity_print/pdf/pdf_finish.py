@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .model import Excerpt
-from .user_pdf import open_user_pdf, strip_actions
+from ..inputs.user_pdf import open_user_pdf, strip_actions
+from ..model import Excerpt
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from .errors import RenderError
+from ..errors import RenderError
 
 
 class _Audit(HTMLParser):

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import OutputError
+from ..errors import OutputError
 
 MANIFEST = "manifest.json"
 

@@ -8,15 +8,25 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, UndefinedError, pass_context)
-from jinja2.utils import missing
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+    pass_context,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import missing
 from markupsafe import Markup
 
-from . import fonts, guide, i18n, images, qr
-from .errors import RenderError
-from .resources import TEMPLATES
+from ..errors import RenderError
+from ..inputs import guide, images
+from ..resources import TEMPLATES
+from . import fonts, i18n, qr
 
 
 class Theme:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 import zlib
-
 from functools import lru_cache
 
 import pikepdf
 from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont
 
-from .resources import ASSETS
+from ..resources import ASSETS
 
 INK = "0.0824 0.0824 0.0824 rg"  # --ink, #151515
 MUTED = "0.29 0.29 0.29 rg"  # --muted, #4A4A4A

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from jinja2 import meta, nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
-from .config import load_campaign
+from ..inputs.config import load_campaign
+from ..pipeline.plan import plan_campaign
+from ..resources import TEMPLATES
 from .i18n import STRINGS_DIR
-from .plan import plan_campaign
-from .resources import TEMPLATES
 from .theme import Theme
 
 

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .cache import Cache, shared_key
-from .documents import SINGLE_PAGE, DocumentMaker
-from .errors import RenderError
-from .model import Excerpt, School
-from .pdf_finish import Appendix, Link, finish_packet
-from .plan import PAPERS, Job, plan_campaign, poster_paper
+from ..errors import RenderError
+from ..model import Excerpt, School
+from ..pipeline.cache import Cache, shared_key
+from ..pipeline.plan import PAPERS, Job, plan_campaign, poster_paper
+from ..render.documents import SINGLE_PAGE, DocumentMaker
+from ..render.render import LaidOut, Slot, slots_of
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
+from .pdf_finish import Appendix, Link, finish_packet
 from .personalize import drawn_pages, guide_pages, name_size, personalize, personalize_document
-from .render import LaidOut, Slot, slots_of
 
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
 FOOTER_PAPERS = ("letter", "a4")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import AUDIENCES, Campaign, School
+from ..model import AUDIENCES, Campaign, School
 
 KINDS = ("posters", "flyers", "guides", "excerpts", "packets")  # "packets" only matters with a roster
 KIND_ALIASES = {"guide": "guides"}  # the manifest's kind of a guide file, accepted as well

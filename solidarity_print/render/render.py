@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pydyf
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 import weasyprint.pdf as weasyprint_pdf
+from weasyprint import HTML
 from weasyprint.pdf import tags as weasyprint_tags
+from weasyprint.text.fonts import FontConfiguration
 
-from .errors import RenderError
+from ..errors import RenderError
+from ..resources import ASSETS
 from .fetcher import FolderFetcher, RefusedURL
-from .resources import ASSETS
 
 PDF_VARIANT = "pdf/ua-1"
 # Far beyond any poster headline (11 in of type); larger sizes overflow Pango and print nothing.

@@ -1,0 +1,1 @@
+"""Working on finished PDFs: personalising shared renders and composing packets."""

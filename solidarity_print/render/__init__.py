@@ -1,0 +1,1 @@
+"""Turning the campaign into tagged PDFs: theme, templates, fonts and WeasyPrint."""
