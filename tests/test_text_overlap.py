@@ -9,7 +9,7 @@ from text_overlap import overlapping_text
 
 from solidarity_print.build import BuildOptions, build
 from solidarity_print.pdf.packet import PacketOptions
-from solidarity_print.resources import DEFAULT_CAMPAIGN
+from solidarity_print.resources import ASSETS, DEFAULT_CAMPAIGN
 
 ROSTER = """name,slug,club,contact_name,contact_email,meeting,languages,paper,audience
 Lincoln High School,lincoln-high,Lincoln GSA,Alex Rivera,arivera@example.org,Room 204 on Tuesdays,en;es,letter,both
@@ -20,7 +20,10 @@ Lê Lợi High School,le-loi,Le Loi Pride,Minh Nguyen,minh@example.org,,en,a4,ed
 
 def _pdf(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "sample.pdf"
-    weasyprint.HTML(string=f"<html><body style='font: 24pt sans-serif'>{body}</body></html>").write_pdf(path)
+    # A bundled font, so the result does not depend on which fonts the machine has installed.
+    font = (ASSETS / "fonts" / "AtkinsonHyperlegibleNext-Regular.ttf").as_uri()
+    style = f"<style>@font-face {{ font-family: Bundled; src: url({font}) }}</style>"
+    weasyprint.HTML(string=f"<html>{style}<body style='font: 24pt Bundled'>{body}</body></html>").write_pdf(path)
     return path
 
 
