@@ -56,7 +56,7 @@ def test_friday_dated_2022_fails_loudly_and_writes_nothing(campaign_copy, tmp_pa
 def test_check_lists_every_problem_at_once(campaign_copy):
     text = campaign_copy.read_text(encoding="utf-8")
     text = text.replace('color = "#', 'color = "nope', 1).replace("date = 2023-11-07", "date = 2023-11-06")
-    campaign_copy.write_text(text + "\nsurprise = 1\n", encoding="utf-8")
+    campaign_copy.write_text("surprise = 1\n" + text, encoding="utf-8")
     result = run("check", "--campaign", str(campaign_copy))
     assert result.exit_code == 1
     for where in ("days[0] (black-lgbtq).color", "days[1] (disability-justice).date", "surprise"):
