@@ -8,6 +8,7 @@ from ..model import Excerpt, School
 from ..pipeline.cache import Cache, shared_key
 from ..pipeline.plan import PAPERS, Job, plan_campaign, poster_paper
 from ..render.documents import SINGLE_PAGE, DocumentMaker
+from ..render.i18n import text_direction
 from ..render.render import LaidOut, Slot, slots_of
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
@@ -177,7 +178,9 @@ class PacketMaker:
             sequence.append((item, label))
             label += len(item.pages) if isinstance(item, Excerpt) else self._count(item)
         body_pages = label - 1
-        footer = t["footer"].format(school=school.name, page="{page}", pages=body_pages).split("{page}")
+        # Isolated (FSI … PDI) in a right-to-left language, so a Latin name keeps its punctuation in place.
+        name = f"\u2068{school.name}\u2069" if text_direction(lang) == "rtl" else school.name
+        footer = t["footer"].format(school=name, page="{page}", pages=body_pages).split("{page}")
 
         contents = [dict(title=self._piece_title(item, t), page=start, anchor=f"packet-piece-{start}")
                     for item, start in sequence if item != "blank"]
