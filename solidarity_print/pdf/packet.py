@@ -97,7 +97,8 @@ class PacketMaker:
         if self.options.fast:
             packet = self._personalised(
                 packet_variant(school, lang), lambda: self._render(_anonymous(school), lang, overlay=True), True,
-                lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces))
+                lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces,
+                                                              rtl=text_direction(lang) == "rtl"))
             if packet is not None:
                 return packet
         return self._render(school, lang)
@@ -109,7 +110,8 @@ class PacketMaker:
         if self.options.fast and school is not None and job.kind in SINGLE_PAGE:
             data = self._personalised(
                 document_variant(job), lambda: self._render_shared_document(job), False,
-                lambda base, template, faces: personalize_document(base, template, school, faces))
+                lambda base, template, faces: personalize_document(base, template, school, faces,
+                                                                       rtl=text_direction(job.lang) == "rtl"))
             if data is not None:
                 return data, 1
         return self.maker.make(job)
