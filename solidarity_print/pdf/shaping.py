@@ -143,8 +143,17 @@ class ShapedFace:
                 runs[-1][1] += char
             else:
                 runs.append([i, char, font, strong[i]])
-        # One level of embedding: runs against the paragraph's direction keep their own order inside.
-        return [tuple(run) for run in (reversed(runs) if self.rtl else runs)]
+        # One level of embedding: consecutive runs of one direction form a group (a Latin address may
+        # span two fonts); right to left, the groups are reversed and so are the runs of an RTL group.
+        groups: list[list] = []
+        for run in runs:
+            if groups and groups[-1][0][3] == run[3]:
+                groups[-1].append(run)
+            else:
+                groups.append([run])
+        ordered = [run for group in (reversed(groups) if self.rtl else groups)
+                   for run in (reversed(group) if group[0][3] else group)]
+        return [tuple(run) for run in ordered]
 
 
 def font_chars(font: OverlayFont) -> set[str]:
