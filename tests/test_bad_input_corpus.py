@@ -245,7 +245,7 @@ def test_check_lists_five_row_problems_in_one_run(tmp_path):
                         row(name="Pine High", paper="legal"),
                         row(name="Elm High", slug="Elm!"),
                         row(name="Ash\u200b High"),
-                        row(name="Fir High", languages="fr"))
+                        row(name="Fir High", languages="de"))
     output = fails("check", "--roster", path)
     assert "5 problems found" in output
     for where in ("row 2, column E (contact_email)", "row 3, column J (paper)", "row 4, column B (slug)",
@@ -387,9 +387,9 @@ def sub_once(pattern: str, new: str):
                  id="text-missing-why"),
     pytest.param(sub_once(r'^actions = \[\n(?:  ".*",\n){3}\]', 'actions = "Build a display."'),
                  "days[0].text.en.actions", "must be a list of 3 texts, not text", id="actions-is-a-string"),
-    pytest.param(sub_once(r'^languages = \["en", "es"\]', 'languages = "en"'),
+    pytest.param(sub_once(r'^languages = \["en", "es", "fr", "vi"\]', 'languages = "en"'),
                  "campaign.languages", "must be a list of language codes", id="languages-is-a-string"),
-    pytest.param(sub_once(r'^languages = \["en", "es"\]', 'languages = ["en", "es", "en"]'),
+    pytest.param(sub_once(r'^languages = \["en", "es", "fr", "vi"\]', 'languages = ["en", "es", "en"]'),
                  "campaign.languages", "lists 'en' twice", id="language-twice"),
     pytest.param(sub_once(r'^color = "#8B1E3F"', "color = 0x8B1E3F"), "days[0].color", "must be text, not a number",
                  id="integer-color"),

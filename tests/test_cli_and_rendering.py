@@ -69,8 +69,8 @@ def test_usage_errors_exit_2():
 
 
 def test_unknown_language_is_a_usage_mistake(tmp_path):
-    result = run("build", "--lang", "fr", "--out", str(tmp_path / "o"))
-    assert result.exit_code == 2 and "fr" in result.output and not (tmp_path / "o").exists()
+    result = run("build", "--lang", "de", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2 and "de" in result.output and not (tmp_path / "o").exists()
 
 
 def test_a4_posters_and_flyers(tmp_path):

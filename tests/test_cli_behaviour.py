@@ -190,7 +190,7 @@ def test_a_manifest_path_outside_the_folder_is_never_removed(tmp_path):
     (["--only", "posters,packets"], "--only"),
     (["--duplex"], "--duplex"),
     (["--posters", "fit"], "--posters"),
-    (["--lang", "fr"], "--lang"),
+    (["--lang", "de"], "--lang"),
     (["--only", "excerpts"], "--only"),  # the campaign declares no excerpts
     (["ROSTER", "--only", "excerpts"], "--only"),
     (["ROSTER", "--only", "guides"], "--only"),
@@ -213,8 +213,8 @@ def test_options_that_do_nothing_are_usage_mistakes(tmp_path, args, option):
 
 
 def test_the_library_raises_option_errors_that_are_input_errors(tmp_path):
-    with pytest.raises(OptionError, match="fr is not a language") as caught:
-        build(None, tmp_path / "out", BuildOptions(languages=("fr",)))
+    with pytest.raises(OptionError, match="de is not a language") as caught:
+        build(None, tmp_path / "out", BuildOptions(languages=("de",)))
     assert isinstance(caught.value, InputError) and caught.value.option == "--lang"
 
 

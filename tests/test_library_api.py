@@ -60,7 +60,7 @@ def test_a_loaded_campaign_builds_as_its_file_does(tmp_path):
     with ThreadPoolExecutor(1) as executor:
         loaded = build(load_campaign(None), tmp_path / "loaded", options, executor=executor)
         from_file = build(None, tmp_path / "file", options, executor=executor)
-        with pytest.raises(OptionError, match="fr is not a language of this campaign"):
-            build(load_campaign(None), tmp_path / "fr", BuildOptions(languages=("fr",), only=("flyers",)), executor=executor)
+        with pytest.raises(OptionError, match="de is not a language of this campaign"):
+            build(load_campaign(None), tmp_path / "de", BuildOptions(languages=("de",), only=("flyers",)), executor=executor)
     assert sorted((e.path, e.sha256) for e in loaded.entries) == sorted((e.path, e.sha256) for e in from_file.entries)
     assert len(loaded.entries) == 5 and all(e.lang == "es" for e in loaded.entries)
