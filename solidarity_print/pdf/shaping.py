@@ -48,6 +48,8 @@ class ShapedFace:
     def __init__(self, fonts: list[OverlayFont], rtl: bool = False):
         self.fonts = fonts
         self.rtl = rtl
+        self._shaped: dict[str, list[tuple]] = {}  # a school's texts are measured many times while fitting
+        self._font_for: dict[str, OverlayFont | None] = {}
         for font in fonts:
             _map_shaped_glyphs(font)
 
@@ -69,7 +71,9 @@ class ShapedFace:
         return all(c == " " or _ignored(c) or self._font_of(c) is not None for c in text)
 
     def _font_of(self, char: str) -> OverlayFont | None:
-        return next((font for font in self.fonts if char in font.chars), None)
+        if char not in self._font_for:
+            self._font_for[char] = next((font for font in self.fonts if char in font.chars), None)
+        return self._font_for[char]
 
     def width(self, text: str, size: float) -> float:
         """Advance width of `text`, shaped, at `size` points."""
@@ -108,6 +112,14 @@ class ShapedFace:
     def _glyphs(self, text: str) -> list[tuple]:
         """(character index, font, glyph id, advance, x offset, y offset, pen x) per glyph in visual
         order; lengths are in ems."""
+        if text in self._shaped:
+            return self._shaped[text]
+        if len(self._shaped) > 4096:
+            self._shaped.clear()
+        glyphs = self._shaped[text] = self._shape(text)
+        return glyphs
+
+    def _shape(self, text: str) -> list[tuple]:
         glyphs, pen = [], 0.0
         for start, run, font, rtl in self._visual_runs(text):
             buffer = hb.Buffer()
@@ -127,11 +139,14 @@ class ShapedFace:
         """(start index, text, font, right to left) runs of one font and direction, in visual order."""
         strong = [True if unicodedata.bidirectional(c) in RTL_CLASSES else False
                   if unicodedata.bidirectional(c) in LTR_CLASSES else None for c in text]
+        before, after = [self.rtl] * len(text), [self.rtl] * len(text)
+        for i in range(1, len(text)):
+            before[i] = strong[i - 1] if strong[i - 1] is not None else before[i - 1]
+        for i in range(len(text) - 2, -1, -1):
+            after[i] = strong[i + 1] if strong[i + 1] is not None else after[i + 1]
         for i, value in enumerate(strong):  # a neutral between two runs of one direction takes it
             if value is None:
-                before = next((s for s in reversed(strong[:i]) if s is not None), self.rtl)
-                after = next((s for s in strong[i + 1:] if s is not None), self.rtl)
-                strong[i] = before if before == after else self.rtl
+                strong[i] = before[i] if before[i] == after[i] else self.rtl
         runs, last_font = [], self.fonts[0]
         for i, char in enumerate(text):
             if _ignored(char):
