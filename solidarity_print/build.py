@@ -162,7 +162,10 @@ def _overlay_characters(campaign: Campaign, schools: list[School]) -> tuple[str,
     labels.append("0123456789 ·—")
     texts = [s.name + s.club + s.contact_name + s.contact_email + s.meeting for s in schools]
     main = fonts.characters_of(labels + texts)
-    others = [text for text in texts if fonts.font_class(text) not in ("", None)]
+    # Texts in other scripts (Noto Sans, Arabic, Chinese), mixed ones, and labels of such a language.
+    others = [text for text in texts + labels if fonts.font_class(text) != ""]
+    if any(fonts.font_class(label) != "" for label in labels):  # a school's Latin name amid Arabic words
+        others = texts + labels
     return main, fonts.characters_of(labels + others) if others else ""
 
 

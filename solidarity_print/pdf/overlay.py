@@ -19,14 +19,21 @@ INK = "0.0824 0.0824 0.0824 rg"  # --ink, #151515
 MUTED = "0.29 0.29 0.29 rg"  # --muted, #4A4A4A
 BOLD, REGULAR = "AtkinsonHyperlegibleNext-Bold.ttf", "AtkinsonHyperlegibleNext-Regular.ttf"
 NOTO_BOLD, NOTO_REGULAR = "NotoSans-Bold.ttf", "NotoSans-Regular.ttf"
-RESOURCE_NAMES = {BOLD: "/SPFB", REGULAR: "/SPFR", NOTO_BOLD: "/SPNB", NOTO_REGULAR: "/SPNR"}
+ARABIC_BOLD, ARABIC_REGULAR = "NotoSansArabic-Bold.ttf", "NotoSansArabic-Regular.ttf"
+SC_BOLD, SC_REGULAR = "NotoSansSC-Bold.ttf", "NotoSansSC-Regular.ttf"
+RESOURCE_NAMES = {BOLD: "/SPFB", REGULAR: "/SPFR", NOTO_BOLD: "/SPNB", NOTO_REGULAR: "/SPNR",
+                  ARABIC_BOLD: "/SPAB", ARABIC_REGULAR: "/SPAR", SC_BOLD: "/SPCB", SC_REGULAR: "/SPCR",
+                  "shaped:" + NOTO_BOLD: "/SPSNB", "shaped:" + NOTO_REGULAR: "/SPSNR"}
 
 
 class OverlayFont:
     """One bundled font, subset once to the characters a build needs (glyph ids kept)."""
 
-    def __init__(self, file: str, characters: str):
-        self.resource = RESOURCE_NAMES[file]  # its name in a page's /Font resources
+    def __init__(self, file: str, characters: str, shaped: bool = False):
+        # Drawn through shaping.ShapedFace: the glyphs its shaping tables reach are kept too.
+        self.resource = RESOURCE_NAMES[("shaped:" if shaped and "shaped:" + file in RESOURCE_NAMES else "") + file]
+        self.file = file
+        self.shaped_unicode: dict[int, str] = {}  # glyph id -> text, for glyphs no character maps to
         source = TTFont(ASSETS / "fonts" / file)
         self.cmap = source.getBestCmap()
         self.upem = source["head"].unitsPerEm
@@ -37,10 +44,10 @@ class OverlayFont:
         options = ft_subset.Options()
         options.retain_gids = True
         options.notdef_outline = True
-        options.layout_features = []
+        options.layout_features = ["*"] if shaped else []
         # A PDF viewer draws glyphs by id: shaping tables and hinting would only add bytes to every packet.
         options.hinting = False
-        options.drop_tables += ["GDEF", "GPOS", "GSUB", "DSIG"]
+        options.drop_tables += ["DSIG"] if shaped else ["GDEF", "GPOS", "GSUB", "DSIG"]
         subsetter = ft_subset.Subsetter(options)
         subsetter.populate(unicodes=wanted)
         subsetter.subset(source)
@@ -106,12 +113,14 @@ class OverlayFont:
 
     def _prepare(self) -> tuple[bytes, bytes, list]:
         """The compressed font program and ToUnicode map, and the /W entries, for the whole subset."""
-        used = sorted({(g, c) for c in self.chars for g in self.glyphs(c)} | {(g, " ") for g in self.glyphs(" ")})
+        used = {(g, c) for c in self.chars for g in self.glyphs(c)} | {(g, " ") for g in self.glyphs(" ")}
+        mapped = {g for g, _ in used}
+        used = sorted(used | {(g, text) for g, text in self.shaped_unicode.items() if g not in mapped})
         scale = 1000 / self.upem
         widths = []
         for gid, _ in used:
             widths += [gid, pikepdf.Array([round(self.advances[gid] * scale)])]
-        mapping = "".join(f"<{gid:04x}> <{ord(char):04x}>\n" for gid, char in used)
+        mapping = "".join(f"<{gid:04x}> <{char.encode('utf-16-be').hex()}>\n" for gid, char in used)
         cmap = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\n"
@@ -124,10 +133,10 @@ class OverlayFont:
         return "<" + "".join(map(self._char_code.__getitem__, text)) + ">"
 
 
-@lru_cache(maxsize=8)
-def overlay_font(file: str, characters: str) -> OverlayFont:
+@lru_cache(maxsize=16)
+def overlay_font(file: str, characters: str, shaped: bool = False) -> OverlayFont:
     """Subsetting takes tens of milliseconds: once per font and character set per process."""
-    return OverlayFont(file, characters)
+    return OverlayFont(file, characters, shaped)
 
 
 class Typefaces:
@@ -135,29 +144,49 @@ class Typefaces:
     face cannot draw whole (the templates' `font_class` makes the same choice)."""
 
     def __init__(self, characters: str, fallback_characters: str = ""):
+        from .shaping import ShapedFace, is_complex  # it builds on OverlayFont
         self.faces = [(overlay_font(BOLD, characters), overlay_font(REGULAR, characters))]
         if fallback_characters:
             self.faces.append((overlay_font(NOTO_BOLD, fallback_characters), overlay_font(NOTO_REGULAR, fallback_characters)))
+        if is_complex(fallback_characters):
+            # Arabic and Chinese, with Noto Sans for the Latin words among them, shaped by HarfBuzz.
+            pairs = [(ARABIC_BOLD, ARABIC_REGULAR), (NOTO_BOLD, NOTO_REGULAR), (SC_BOLD, SC_REGULAR)]
+            used = [pair for pair in pairs if _has_any(pair[1], fallback_characters)]
+            self.faces.append(tuple(ShapedFace([overlay_font(pair[i], fallback_characters, True) for pair in used])
+                                    for i in (0, 1)))
 
-    def pick(self, text: str, bold: bool = False) -> OverlayFont | None:
-        """The first face that draws all of `text`, in bold or regular; None if none does."""
+    def pick(self, text: str, bold: bool = False, rtl: bool = False) -> OverlayFont | None:
+        """The first face that draws all of `text`, in bold or regular; None if none does. A shaped
+        face orders its lines right to left with `rtl`."""
         for pair in self.faces:
             if pair[0 if bold else 1].covers(text):
-                return pair[0 if bold else 1]
+                face = pair[0 if bold else 1]
+                return face.directed(rtl) if hasattr(face, "directed") else face
         return None
 
     def fonts(self, bold: bool = True) -> list[OverlayFont]:
         """Every font of the faces (without the bold ones when nothing bold is drawn)."""
-        return [font for pair in self.faces for font in (pair if bold else pair[1:])]
+        faces = [face for pair in self.faces for face in (pair if bold else pair[1:])]
+        return [font for face in faces for font in getattr(face, "fonts", [face])]
+
+
+def _has_any(file: str, characters: str) -> bool:
+    cmap = TTFont(ASSETS / "fonts" / file, lazy=True).getBestCmap()
+    return any(ord(c) in cmap for c in characters if not c.isspace() and not c.isdigit())
 
 
 def text_ops(font: OverlayFont, lines: list[str], size: float, x: float, top: float,
-             leading: float, color: str = INK) -> str:
-    """BT…ET drawing `lines` left-aligned from `top` (the first line's top) downwards."""
+             leading: float, color: str = INK, right_to: float | None = None) -> str:
+    """BT…ET drawing `lines` left-aligned from `top` (the first line's top) downwards, or, with
+    `right_to` (a right to left page), right-aligned to that x."""
     ops = [f"{color}", "BT", f"{font.resource} {size:.2f} Tf"]
     baseline = top - size * 0.98
     for line in lines:
-        ops.append(f"1 0 0 1 {x:.2f} {baseline:.2f} Tm {font.show(line)} Tj")
+        start = x if right_to is None else right_to - font.width(line, size)
+        if hasattr(font, "draw_line"):
+            ops.append(font.draw_line(line, size, start, baseline))
+        else:
+            ops.append(f"1 0 0 1 {start:.2f} {baseline:.2f} Tm {font.show(line)} Tj")
         baseline -= leading
     ops.append("ET")
     return "\n".join(ops)

@@ -8,6 +8,7 @@ from ..model import Excerpt, School
 from ..pipeline.cache import Cache, shared_key
 from ..pipeline.plan import PAPERS, Job, plan_campaign, poster_paper
 from ..render.documents import SINGLE_PAGE, DocumentMaker
+from ..render.i18n import text_direction
 from ..render.render import LaidOut, Slot, slots_of
 from .overlay import Typefaces
 from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
@@ -96,7 +97,8 @@ class PacketMaker:
         if self.options.fast:
             packet = self._personalised(
                 packet_variant(school, lang), lambda: self._render(_anonymous(school), lang, overlay=True), True,
-                lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces))
+                lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces,
+                                                              rtl=text_direction(lang) == "rtl"))
             if packet is not None:
                 return packet
         return self._render(school, lang)
@@ -108,7 +110,8 @@ class PacketMaker:
         if self.options.fast and school is not None and job.kind in SINGLE_PAGE:
             data = self._personalised(
                 document_variant(job), lambda: self._render_shared_document(job), False,
-                lambda base, template, faces: personalize_document(base, template, school, faces))
+                lambda base, template, faces: personalize_document(base, template, school, faces,
+                                                                       rtl=text_direction(job.lang) == "rtl"))
             if data is not None:
                 return data, 1
         return self.maker.make(job)
@@ -177,7 +180,9 @@ class PacketMaker:
             sequence.append((item, label))
             label += len(item.pages) if isinstance(item, Excerpt) else self._count(item)
         body_pages = label - 1
-        footer = t["footer"].format(school=school.name, page="{page}", pages=body_pages).split("{page}")
+        # Isolated (FSI … PDI) in a right-to-left language, so a Latin name keeps its punctuation in place.
+        name = f"\u2068{school.name}\u2069" if text_direction(lang) == "rtl" else school.name
+        footer = t["footer"].format(school=name, page="{page}", pages=body_pages).split("{page}")
 
         contents = [dict(title=self._piece_title(item, t), page=start, anchor=f"packet-piece-{start}")
                     for item, start in sequence if item != "blank"]

@@ -22,9 +22,10 @@ def drawn_pages(base) -> set[int]:
     return {0} | {slot.page for slot in base.slots} | set(base.footer_pages)
 
 
-def personalize(base, template: PacketTemplate, school, t: dict[str, str], typefaces: Typefaces):
+def personalize(base, template: PacketTemplate, school, t: dict[str, str], typefaces: Typefaces, rtl: bool = False):
     """The packet of `school` drawn onto `base` (a shared render) through its `template`, or None when
-    it needs a full render: text no subset font can draw, or a name too long for the reserved area."""
+    it needs a full render: text no subset font can draw, or a name too long for the reserved area.
+    With `rtl` (a right to left language) the texts are right-aligned and their lines ordered so."""
     full_name = school.name
     school = _as_drawn(school)
     body_pages = base.pages - base.front_pages
@@ -33,18 +34,18 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     org = _org_line(school)
     longest_footer = max(footer_texts, key=len, default="")
     # Each text in one face, chosen for the whole text: a name is never drawn in two typefaces.
-    faces = dict(name=typefaces.pick(school.name, bold=True), club=typefaces.pick(school.club, bold=True),
-                 contact_label=typefaces.pick(t["contact"], bold=True), contact=typefaces.pick(contact),
-                 meeting_label=typefaces.pick(t["meeting"], bold=True), meeting=typefaces.pick(school.meeting),
-                 org=typefaces.pick(org), footer=typefaces.pick("".join(footer_texts)))
+    faces = dict(name=typefaces.pick(school.name, True, rtl), club=typefaces.pick(school.club, True, rtl),
+                 contact_label=typefaces.pick(t["contact"], True, rtl), contact=typefaces.pick(contact, False, rtl),
+                 meeting_label=typefaces.pick(t["meeting"], True, rtl), meeting=typefaces.pick(school.meeting, False, rtl),
+                 org=typefaces.pick(org, False, rtl), footer=typefaces.pick("".join(footer_texts), False, rtl))
     if None in faces.values():
         return None
     drawing = Drawing(template)
     cover = next((slot for slot in base.slots if slot.name == "school" and slot.page == 0), None)
-    if cover is None or not _draw_cover(drawing, cover, school, contact, t, faces):
+    if cover is None or not _draw_cover(drawing, cover, school, contact, t, faces, rtl):
         return None
     for slot in base.slots:
-        if slot.name == "org" and not _draw_org(drawing, slot, org, faces["org"]):
+        if slot.name == "org" and not _draw_org(drawing, slot, org, faces["org"], rtl):
             return None
     if base.footer_pages:
         # One type size for every footer: the one the longest page number needs.
@@ -58,16 +59,16 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     return replace(base, data=data, title=title, slots=[], footer_pages=[], footer_space={}, personalised=True)
 
 
-def personalize_document(base, template: PacketTemplate, school, typefaces: Typefaces) -> bytes | None:
+def personalize_document(base, template: PacketTemplate, school, typefaces: Typefaces, rtl: bool = False) -> bytes | None:
     """A school's own poster or flyer: its club line drawn onto `base` through its `template`, or
     None when no subset font draws it or it does not fit."""
     org = _org_line(_as_drawn(school))
-    font = typefaces.pick(org)
+    font = typefaces.pick(org, False, rtl)
     if font is None or not any(slot.name == "org" for slot in base.slots):
         return None
     drawing = Drawing(template)
     for slot in base.slots:
-        if slot.name == "org" and not _draw_org(drawing, slot, org, font):
+        if slot.name == "org" and not _draw_org(drawing, slot, org, font, rtl):
             return None
     return fill(template, drawing, name=school.name, author=school.author)
 
@@ -110,14 +111,18 @@ def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont, s
     baseline = space / 2 - 3 + (len(lines) - 1) * size * 0.6
     ops = [MUTED, "BT", f"{font.resource} {size:.2f} Tf"]
     for line in lines:
-        ops.append(f"1 0 0 1 {(page_width - font.width(line, size)) / 2:.2f} {baseline:.2f} Tm {font.show(line)} Tj")
+        x = (page_width - font.width(line, size)) / 2
+        ops.append(font.draw_line(line, size, x, baseline) if hasattr(font, "draw_line")
+                   else f"1 0 0 1 {x:.2f} {baseline:.2f} Tm {font.show(line)} Tj")
         baseline -= size * 1.2
     return "\n".join(ops + ["ET"])
 
 
 def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str, str],
-                faces: dict[str, OverlayFont]) -> bool:
-    """Logo, name (H1), club, contact and meeting in the cover's reserved area; False if they do not fit."""
+                faces: dict[str, OverlayFont], rtl: bool = False) -> bool:
+    """Logo, name (H1), club, contact and meeting in the cover's reserved area; False if they do not fit.
+    Right to left (`rtl`) it is mirrored: texts right-aligned, the logo at the left."""
+    right = slot.x + slot.width if rtl else None
     name_font = faces["name"]
     text_width = slot.width - (LOGO_SIZE + 16 if school.logo else 0)
     top = slot.y + slot.height
@@ -134,16 +139,16 @@ def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str,
         return False
     # Everything here follows the cover's first element (the campaign line), in drawing order.
     if school.logo:
-        x, y = slot.x + slot.width - LOGO_SIZE, top - LOGO_SIZE
+        x, y = (slot.x if rtl else slot.x + slot.width - LOGO_SIZE), top - LOGO_SIZE
         drawing.tagged(slot.page, "Figure", f"q {LOGO_SIZE:.2f} 0 0 {LOGO_SIZE:.2f} {x:.2f} {y:.2f} cm /SPLogo Do Q",
                        entries=b"/Alt %s /A << /O /Layout /BBox [%.2f %.2f %.2f %.2f] >>"
                        % (pdf_text(school.logo_alt), x, y, x + LOGO_SIZE, top))
-    drawing.tagged(slot.page, "H1", text_ops(name_font, lines, size, slot.x, top, size * 1.08))
+    drawing.tagged(slot.page, "H1", text_ops(name_font, lines, size, slot.x, top, size * 1.08, right_to=right))
     y = top - len(lines) * size * 1.08 - 10
     if school.club:
         club = faces["club"].wrap(school.club, 20, text_width)
         accent = "0.55 0.12 0.25 rg"
-        drawing.tagged(slot.page, "P", text_ops(faces["club"], club, 20, slot.x, y, 24, accent))
+        drawing.tagged(slot.page, "P", text_ops(faces["club"], club, 20, slot.x, y, 24, accent, right_to=right))
         y -= len(club) * 24 + 14
     for field, label, value in (("contact", t["contact"], contact), ("meeting", t["meeting"], school.meeting)):
         if not value:
@@ -151,21 +156,23 @@ def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str,
         label_font, value_font = faces[f"{field}_label"], faces[field]
         label_width = label_font.width(label, 13) + 14
         value_lines = value_font.wrap(value, 13, text_width - label_width)
-        ops = text_ops(label_font, [label], 13, slot.x, y, 18) + "\n" + \
-            text_ops(value_font, value_lines, 13, slot.x + label_width, y, 18)
+        ops = text_ops(label_font, [label], 13, slot.x, y, 18, right_to=right) + "\n" + \
+            text_ops(value_font, value_lines, 13, slot.x + label_width, y, 18,
+                     right_to=right - label_width if rtl else None)
         drawing.tagged(slot.page, "P", ops)
         y -= len(value_lines) * 18 + 6
     return y >= slot.y
 
 
-def _draw_org(drawing: Drawing, slot: Slot, text: str, font: OverlayFont) -> bool:
+def _draw_org(drawing: Drawing, slot: Slot, text: str, font: OverlayFont, rtl: bool = False) -> bool:
     """The club and school on a poster or flyer, in its reserved footer line (a second line may use
     the space below it); False if even that is too little."""
     size = slot.height / 1.3
     for scale, most_lines in ((1.0, 1), (0.85, 1), (0.85, 2), (0.72, 2)):
         lines = font.wrap(text, size * scale, slot.width)
         if len(lines) <= most_lines and all(font.width(line, size * scale) <= slot.width for line in lines):
-            ops = text_ops(font, lines, size * scale, slot.x, slot.y + slot.height, size * scale * 1.25, MUTED)
+            ops = text_ops(font, lines, size * scale, slot.x, slot.y + slot.height, size * scale * 1.25, MUTED,
+                           right_to=slot.x + slot.width if rtl else None)
             drawing.tagged(slot.page, "P", ops, after=10_000)
             return True
     return False

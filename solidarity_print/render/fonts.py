@@ -10,7 +10,8 @@ from ..resources import ASSETS
 
 # In the order the stylesheets prefer them; the class switches a whole name to a font that has all
 # of it, so that one word is never drawn in two typefaces.
-FAMILIES = (("", "AtkinsonHyperlegibleNext-Regular.ttf"), ("script-noto", "NotoSans-Regular.ttf"))
+FAMILIES = (("", "AtkinsonHyperlegibleNext-Regular.ttf"), ("script-noto", "NotoSans-Regular.ttf"),
+            ("script-arabic", "NotoSansArabic-Regular.ttf"), ("script-sc", "NotoSansSC-Regular.ttf"))
 
 
 @lru_cache(maxsize=None)
@@ -20,7 +21,8 @@ def _cmap(file: str) -> frozenset[int]:
 
 
 def _drawn(char: str) -> bool:
-    """Characters that need no glyph of their own: spaces, controls, joiners and marks fonts compose."""
+    """False for characters that need no glyph of their own: spaces, controls, joiners, bidi marks and
+    isolates (all category Cf), variation selectors."""
     if "\ufe00" <= char <= "\ufe0f":  # variation selectors choose a glyph, they are not one
         return False
     return unicodedata.category(char) not in ("Zs", "Cc", "Cf") or char == "\u00ad"

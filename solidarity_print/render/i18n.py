@@ -158,5 +158,14 @@ def _read_strings(path: Path, problems: ProblemCollector) -> dict[str, str | dic
     return good
 
 
+@lru_cache(maxsize=None)
+def text_direction(lang: str) -> str:
+    """'rtl' for a language written right to left (Arabic, Hebrew, Persian, Urdu …), else 'ltr' (CLDR)."""
+    try:
+        return "rtl" if Locale.parse(_locale(lang)).character_order == "right-to-left" else "ltr"
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "ltr"
+
+
 def _locale(lang: str) -> str:
     return lang.replace("-", "_")

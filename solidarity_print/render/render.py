@@ -61,6 +61,25 @@ if not getattr(weasyprint_tags._build_box_tree, "_tags_lang", False):
     weasyprint_tags._build_box_tree._tags_lang = True
 
 
+def _map_every_glyph(build_fonts_dictionary):
+    """WeasyPrint 70 gives the text of a right-to-left cluster of two glyphs (an Arabic lam-alef
+    ligature with its hamza) to one glyph and an empty ToUnicode entry to the other, which PDF/UA
+    calls malformed. This wraps its font writer so that such a glyph maps to a zero width joiner:
+    copied text and screen readers get the cluster's letters once, and nothing more."""
+    def build(pdf, fonts, *args, **kwargs):
+        for font in fonts.values():
+            for glyph, text in font.to_unicode.items():
+                if not text:
+                    font.to_unicode[glyph] = "\u200d"
+        return build_fonts_dictionary(pdf, fonts, *args, **kwargs)
+    return build
+
+
+if not getattr(weasyprint_pdf.build_fonts_dictionary, "_every_glyph", False):
+    weasyprint_pdf.build_fonts_dictionary = _map_every_glyph(weasyprint_pdf.build_fonts_dictionary)
+    weasyprint_pdf.build_fonts_dictionary._every_glyph = True
+
+
 @dataclass(frozen=True)
 class RenderedPDF:
     """A rendered document: its bytes, page count and the size of its first page in points."""

@@ -48,7 +48,8 @@ class Theme:
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
-                                font_class=lambda text: fonts.font_class(text) or "", web_address=web_address)
+                                font_class=lambda text: fonts.font_class(text) or "", web_address=web_address,
+                                text_direction=i18n.text_direction)
         self.env.globals.update(date_range=i18n.date_range, qr_data_uri=qr.svg_data_uri, logo_data_uri=images.logo_data_uri,
                                 counted=counted, extra_css=has_extra_css(campaign_folder))
 
