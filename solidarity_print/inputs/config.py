@@ -204,7 +204,7 @@ def _languages(value: object, problems: ProblemCollector) -> tuple[str, ...]:
     known = [v for v in dict.fromkeys(value) if i18n.is_known_language(v)]
     for lang in value:
         if lang not in known:
-            problems.add("campaign.languages", f"{lang!r} is not a language code solidarity-print knows")
+            problems.add("campaign.languages", i18n.language_problem(lang))
     return tuple(known)
 
 
@@ -278,7 +278,7 @@ def _excerpts(value: object, read: FieldReader, folder: Path, languages: tuple[s
             read.problems.add(f"{path}.audience", f"must be one of {', '.join(EXCERPT_AUDIENCES)}, not {audience!r}")
         lang = read.text(table, "lang", path) if "lang" in table else (languages[0] if languages else None)
         if lang and not i18n.is_known_language(lang):
-            read.problems.add(f"{path}.lang", f"{lang!r} is not a language code solidarity-print knows")
+            read.problems.add(f"{path}.lang", i18n.language_problem(lang))
         elif lang and languages and lang not in languages:
             read.problems.add(f"{path}.lang", f"{lang!r} is not a language of this campaign "
                                               f"(campaign.languages: {', '.join(languages)})")

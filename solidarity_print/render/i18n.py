@@ -24,12 +24,28 @@ PLURAL_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
 
 @lru_cache(maxsize=None)
 def is_known_language(code: str) -> bool:
-    """True for a language code Babel has locale data for (en, es, vi, pt-BR …)."""
+    """True for a language code Babel has locale data for (en, es, vi, pt-BR …), every part of it."""
+    return language_problem(code) is None
+
+
+@lru_cache(maxsize=None)
+def language_problem(code: object) -> str | None:
+    """Why `code` is not a language code Babel knows in full, or None if it is.
+
+    Babel parses 'en-notreal' as plain 'en', silently dropping what it does not know: a code that
+    does not come back whole would print one language while the file and the user name another."""
+    if not isinstance(code, str) or not code.strip():
+        return f"{code!r} is not a language code (use one like en, es, pt-BR, zh-Hans)"
+    written = code.strip().replace("-", "_")
     try:
-        Locale.parse(code.replace("-", "_"))
+        locale = Locale.parse(written)
     except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
+        return f"{code!r} is not a language code Babel knows (use one like en, es, pt-BR, zh-Hans)"
+    if str(locale).casefold() != written.casefold():
+        kept = str(locale).replace("_", "-")
+        return (f"{code!r} is only partly a language code Babel knows: it reads it as {kept!r} and ignores the rest "
+                f"(write {kept!r}, or a code like pt-BR, zh-Hans)")
+    return None
 
 
 def long_date(date: dt.date, lang: str) -> str:
