@@ -91,8 +91,10 @@ def cli():
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
+@click.option("--preflight", "run_preflight", is_flag=True,
+              help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
 def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
-                  cache_folder, no_cache, scheduler):
+                  cache_folder, no_cache, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -126,6 +128,34 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 
     result = _run(_usage_mistakes(run))
     click.echo(_summary(result))
+    if run_preflight:
+        _preflight(out, workers, as_json=False)
+
+
+@cli.command("preflight")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON object (for CI and the web page).")
+@click.option("--workers", type=click.IntRange(min=1), help="Checking processes (default: one per core).")
+def preflight_command(folder, as_json, workers):
+    """Check every file of a build (FOLDER/manifest.json, default dist) as a proofreader would: contrast,
+    QR codes, missing glyphs, image resolution, unprintable margins, tags and reading order, overflow."""
+    _preflight(folder, workers, as_json=as_json)
+
+
+def _preflight(folder: Path, workers: int | None, *, as_json: bool) -> None:
+    """Run preflight on `folder` and print its findings (errors, then warnings) or its JSON; exit 1 on an error."""
+    import json
+
+    from .preflight import preflight
+    report = _run(lambda: [preflight(folder, workers)])[0]  # listed here, not as _run's warnings
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        for finding in report.errors + report.warnings:
+            click.echo(f"  {finding}")
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(EXIT_PROBLEMS)
 
 
 @cli.command("check")

@@ -103,7 +103,7 @@ class PageView:
         """Each raster image drawn on the page: its box in points (left, bottom, right, top) and its pixels across and down."""
         found = []
         for obj in self.page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
-            left, bottom, right, top = obj.get_pos()
+            left, bottom, right, top = obj.get_bounds()
             width, height = obj.get_px_size()
             found.append(((left, bottom, right, top), width, height))
         return found
