@@ -59,11 +59,15 @@ def check_order(view: PageView, structure: Structure, file: str) -> list[Finding
         top, height, text = tops[mcid]
         if previous is not None and top > previous[0] + max(height, previous[1]) * (1 + LINE_SLACK):
             return [Finding(file, view.number, "reading order",
-                            f"{text[:40]!r} is printed above {previous[2][:40]!r} but read after it",
+                            f"{_short(text)!r} is printed above {_short(previous[2])!r} but read after it",
                             "keep the HTML in the order the page is read (do not move blocks with absolute "
                             "positioning or order:)")]
         previous = (top, height, text)
     return []
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _one_column(view: PageView) -> bool:

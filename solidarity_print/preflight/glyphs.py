@@ -1,6 +1,8 @@
 """Tofu: a character drawn as glyph 0 (.notdef, the empty box) of an embedded font."""
 from __future__ import annotations
 
+import re
+
 import pikepdf
 
 from .findings import Finding
@@ -48,15 +50,38 @@ def _walk(container: pikepdf.Object, counts: dict[str, int], seen: set) -> None:
 
 def _notdefs(font: pikepdf.Dictionary, data: bytes) -> int:
     """How many codes of `data` select glyph 0. Composite fonts (Type0: what WeasyPrint and our
-    overlays write) use two-byte CIDs mapped to glyphs by /CIDToGIDMap; simple fonts are not checked."""
-    if font.get("/Subtype") != "/Type0" or str(font.get("/Encoding", "")) not in ("/Identity-H", "/Identity-V"):
+    overlays write) use two-byte codes, mapped to CIDs by Identity-H or by an embedded CMap (WeasyPrint
+    writes one, sending each missing character to CID 0), then to glyphs by /CIDToGIDMap; simple
+    fonts are not checked."""
+    if font.get("/Subtype") != "/Type0":
         return 0
-    descendant = font.DescendantFonts[0]
-    mapping = descendant.get("/CIDToGIDMap")
+    encoding = font.get("/Encoding")
+    cids = _cmap(encoding) if isinstance(encoding, pikepdf.Stream) else None
+    if cids is None and str(encoding) not in ("/Identity-H", "/Identity-V"):
+        return 0
+    mapping = font.DescendantFonts[0].get("/CIDToGIDMap")
     table = mapping.read_bytes() if isinstance(mapping, pikepdf.Stream) else None
     zeros = 0
     for i in range(0, len(data) - 1, 2):
-        cid = data[i] << 8 | data[i + 1]
+        code = data[i] << 8 | data[i + 1]
+        cid = code if cids is None else cids.get(code, code)
         glyph = (table[2 * cid] << 8 | table[2 * cid + 1]) if table is not None and 2 * cid + 1 < len(table) else cid
         zeros += glyph == 0
     return zeros
+
+
+CIDCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")
+CIDRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s+(\d+)")
+BLOCK = re.compile(rb"begincid(char|range)(.*?)endcid\1", re.S)
+
+
+def _cmap(stream: pikepdf.Stream) -> dict[int, int]:
+    """Code to CID of an embedded CMap's cidchar and cidrange entries."""
+    cids: dict[int, int] = {}
+    for kind, body in BLOCK.findall(stream.read_bytes()):
+        if kind == b"char":
+            cids.update((int(code, 16), int(cid)) for code, cid in CIDCHAR.findall(body))
+        else:
+            for low, high, cid in CIDRANGE.findall(body):
+                cids.update((code, int(cid) + code - int(low, 16)) for code in range(int(low, 16), int(high, 16) + 1))
+    return cids
