@@ -14,6 +14,8 @@ from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .inputs.scaffold import new_campaign
 from .inputs.template_check import check_templates
+from .inputs.translate import translate
+from .inputs.translation_check import pending as pending_translations
 from .pdf.packet import PacketOptions
 from .pipeline.cache import default_folder
 from .pipeline.cluster import dask_executor
@@ -168,6 +170,13 @@ def _preflight(folder: Path, workers: int | None, *, as_json: bool) -> None:
 def check_command(campaign_file, roster, languages):
     """Validate a campaign (and a roster) and list every problem."""
     campaign_file = _campaign_here(campaign_file)
+    left = {lang: problems for lang, problems in pending_translations(campaign_file, languages).items() if problems}
+    for lang, problems in left.items():
+        click.echo(f"{lang}: {len(problems)} thing{'s' if len(problems) != 1 else ''} left to translate:", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    if left and languages and set(map(str.casefold, languages)) <= set(map(str.casefold, left)):
+        sys.exit(EXIT_PROBLEMS)  # the loader would list the same gaps again in its own words
     campaign = _run(_usage_mistakes(lambda: load_campaign(campaign_file, languages)))
     templates = _run(lambda: check_templates(campaign.folder))
     overrides = f", {templates.checked} override templates" if templates.checked else ""
@@ -177,6 +186,24 @@ def check_command(campaign_file, roster, languages):
         for warning in warnings:
             click.echo(f"  {warning}", err=True)
         click.echo(f"{roster.resolve()}: OK ({len(schools)} school{'s' if len(schools) != 1 else ''})")
+    if left:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("translate")
+@click.argument("lang")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option("--from", "source", default="en", show_default=True, help="The language to translate from.")
+def translate_command(lang, folder, source):
+    """Add language LANG to the campaign in FOLDER (default: here), with every text to translate
+    written beside its source; then run `check` until it lists nothing."""
+    written = _run(_usage_mistakes(lambda: translate(folder, lang, source)))
+    click.echo(f"Added {lang} to {folder / 'campaign.toml'}, translated from {source}. Write the {lang} text under "
+               f"each '# {source}:' comment in:")
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"Then run `solidarity-print check --campaign {folder} --lang {lang}` until it lists nothing; "
+               f"meanwhile builds leave {lang} out.")
 
 
 @cli.command("new")
