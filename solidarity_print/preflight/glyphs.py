@@ -13,7 +13,7 @@ SHOW_TEXT = {"Tj", "TJ", "'", '"'}
 def check_page(pdf: pikepdf.Pdf, index: int, file: str) -> list[Finding]:
     """One finding per font of the page that draws .notdef, with how many times."""
     counts: dict[str, int] = {}
-    _walk(pdf.pages[index].obj, counts, set())
+    _walk(pdf.pages[index].obj, counts, set(), {})
     return [Finding(file, index + 1, "missing glyph",
                     f"{count} character{'s are' if count > 1 else ' is'} drawn as an empty box (.notdef) in font "
                     f"{font.split('+')[-1]}",
@@ -21,7 +21,7 @@ def check_page(pdf: pikepdf.Pdf, index: int, file: str) -> list[Finding]:
             for font, count in sorted(counts.items())]
 
 
-def _walk(container: pikepdf.Object, counts: dict[str, int], seen: set) -> None:
+def _walk(container: pikepdf.Object, counts: dict[str, int], seen: set, zeros: dict) -> None:
     """Count glyph 0 in `container`'s content stream and in the forms it draws (each form once)."""
     resources = container.get("/Resources", pikepdf.Dictionary())
     fonts = resources.get("/Font", pikepdf.Dictionary())
@@ -36,38 +36,54 @@ def _walk(container: pikepdf.Object, counts: dict[str, int], seen: set) -> None:
         if name == "Tf" and operands:
             font = fonts.get(operands[0])
         elif name in SHOW_TEXT and font is not None:
-            strings = operands[-1] if name != "TJ" else [item for item in operands[0] if isinstance(item, pikepdf.String)]
-            zeros = sum(_notdefs(font, bytes(s)) for s in (strings if name == "TJ" else [strings]))
-            if zeros:
-                key = str(font.get("/BaseFont", "unnamed font"))[1:]
-                counts[key] = counts.get(key, 0) + zeros
+            key = font.objgen if font.is_indirect else id(font)
+            if key not in zeros:  # worked out once per font: most fonts have no code for glyph 0 at all
+                zeros[key] = _notdef_codes(font)
+            if not zeros[key]:
+                continue
+            strings = [item for item in operands[0] if isinstance(item, pikepdf.String)] if name == "TJ" else [operands[-1]]
+            found = sum(_count(bytes(s), zeros[key]) for s in strings)
+            if found:
+                label = str(font.get("/BaseFont", "unnamed font"))[1:]
+                counts[label] = counts.get(label, 0) + found
         elif name == "Do" and operands:
             xobject = xobjects.get(operands[0])
             if xobject is not None and xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
                 seen.add(xobject.objgen)
-                _walk(xobject, counts, seen)
+                _walk(xobject, counts, seen, zeros)
 
 
-def _notdefs(font: pikepdf.Dictionary, data: bytes) -> int:
-    """How many codes of `data` select glyph 0. Composite fonts (Type0: what WeasyPrint and our
-    overlays write) use two-byte codes, mapped to CIDs by Identity-H or by an embedded CMap (WeasyPrint
-    writes one, sending each missing character to CID 0), then to glyphs by /CIDToGIDMap; simple
-    fonts are not checked."""
+def _notdef_codes(font: pikepdf.Dictionary) -> frozenset[int]:
+    """The two-byte codes that select glyph 0 in a composite font (Type0: what WeasyPrint and our
+    overlays write). Codes map to CIDs by Identity-H or by an embedded CMap (WeasyPrint writes one,
+    sending each missing character to CID 0), then to glyphs by /CIDToGIDMap. Simple fonts are not checked."""
     if font.get("/Subtype") != "/Type0":
-        return 0
+        return frozenset()
     encoding = font.get("/Encoding")
     cids = _cmap(encoding) if isinstance(encoding, pikepdf.Stream) else None
     if cids is None and str(encoding) not in ("/Identity-H", "/Identity-V"):
-        return 0
+        return frozenset()
     mapping = font.DescendantFonts[0].get("/CIDToGIDMap")
     table = mapping.read_bytes() if isinstance(mapping, pikepdf.Stream) else None
-    zeros = 0
-    for i in range(0, len(data) - 1, 2):
-        code = data[i] << 8 | data[i + 1]
-        cid = code if cids is None else cids.get(code, code)
-        glyph = (table[2 * cid] << 8 | table[2 * cid + 1]) if table is not None and 2 * cid + 1 < len(table) else cid
-        zeros += glyph == 0
-    return zeros
+    zero_cids = {0} if table is None else {cid for cid in range(len(table) // 2)
+                                           if table[2 * cid] == 0 and table[2 * cid + 1] == 0}
+    if cids is None:
+        return frozenset(zero_cids)
+    return frozenset(code for code, cid in cids.items() if cid in zero_cids) | \
+        frozenset(cid for cid in zero_cids if cid not in cids)
+
+
+def _count(data: bytes, codes: frozenset[int]) -> int:
+    """How many two-byte codes of `data` are among `codes`."""
+    if len(codes) > 64:  # a sparse glyph map: look at each code
+        return sum((data[i] << 8 | data[i + 1]) in codes for i in range(0, len(data) - 1, 2))
+    found = 0
+    for code in codes:
+        pattern, at = code.to_bytes(2, "big"), data.find(code.to_bytes(2, "big"))
+        while at != -1:
+            found += at % 2 == 0
+            at = data.find(pattern, at + 1)
+    return found
 
 
 CIDCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+(\d+)")

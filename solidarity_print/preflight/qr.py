@@ -18,7 +18,7 @@ URL_RE = re.compile(r"https?://\S+")
 def check(view: PageView, file: str, promised: list[str]) -> list[Finding]:
     """Findings for the QR codes of a page. `promised` are the links named in the alt text of the
     page's figures ("QR code linking to https://…"): a code the page says it has must decode to it."""
-    codes = [code for code in zxingcpp.read_barcodes(view.image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+    codes = zxingcpp.read_barcodes(view.image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
     expected = list(dict.fromkeys(promised)) or ([] if not codes else view.links)
     findings = []
     decoded = {code.text for code in codes}
