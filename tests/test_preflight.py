@@ -150,3 +150,36 @@ def test_no_manifest_is_an_input_error(tmp_path):
     result = CliRunner().invoke(cli, ["preflight", str(tmp_path)])
     assert result.exit_code == 1
     assert f"{tmp_path / 'manifest.json'}: not found" in result.output
+
+
+def test_text_printed_over_text_and_off_the_page(tmp_path):
+    style = "@page{size:letter;margin:1in} body{font-family:'Noto Sans'}"
+    html = (f'<html lang="en"><title>Overflow</title><style>{style} p{{margin:0}}</style><p>The first line of the page.</p>'
+            '<p style="margin-top:-0.8em">A second line set on it.</p></html>')
+    folder = _one_file_build(tmp_path / "over", "over.pdf", _weasyprint(html))
+    assert [str(f) for f in preflight(folder).findings if f.check == "overflow"] == [
+        "over.pdf: page 1: overflow: text is printed over other text: 'The first line of the page.' and 'A second line "
+        "set on it.'; shorten the text, or give the box more room, so nothing runs into the next"]
+    html = f'<html lang="en"><title>Off</title><style>{style}</style><p style="margin-left:6in; white-space:nowrap">Off the edge of the page</p></html>'
+    folder = _one_file_build(tmp_path / "off", "off.pdf", _weasyprint(html))
+    assert [str(f) for f in preflight(folder).findings if f.check == "overflow"] == [
+        "off.pdf: page 1: overflow: text runs off the page: 'Off the edge of the page'; shorten the text or make it smaller so it "
+        "fits its box"]
+
+
+def test_print_shop_files_want_300_ppi(tmp_path):
+    import base64
+    import io
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), "#0F6B5C").save(buffer, "PNG")
+    logo = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    html = (f'<html lang="en"><title>Logo</title><style>@page{{size:letter;margin:1in}}</style>'
+            f'<img src="{logo}" alt="Our logo" style="width:1in;height:1in"></html>')
+    folder = _one_file_build(tmp_path / "out", "logo.pdf", _weasyprint(html))
+    assert preflight(folder).findings == []  # 200 ppi is enough for an office printer
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"][0]["purpose"] = "print-shop"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert [str(f) for f in preflight(folder).findings] == [
+        "logo.pdf: page 1: warning: image resolution: an image has 200 ppi (200×200 pixels printed 1.00×1.00 in); "
+        "print shops ask for 300 ppi; use an image of at least 300×300 pixels"]

@@ -15,7 +15,7 @@ def check(view: PageView, file: str) -> list[Finding]:
                or r.left < -OVERLAP or r.right > view.width + OVERLAP or r.bottom < -OVERLAP or r.top > view.height + OVERLAP]
     if outside:
         findings.append(Finding(file, view.number, "overflow",
-                                f"text runs off the page: {outside[0].text[:40]!r}",
+                                f"text runs off the page: {outside[0].text.strip()[:40]!r}",
                                 "shorten the text or make it smaller so it fits its box"))
     ordered = sorted(runs, key=lambda r: r.left)
     for i, first in enumerate(ordered):
@@ -25,8 +25,10 @@ def check(view: PageView, file: str) -> list[Finding]:
             across = min(first.right, second.right) - max(first.left, second.left)
             up = min(first.top, second.top) - max(first.bottom, second.bottom)
             if across > OVERLAP and up > OVERLAP:
+                drawn, over = sorted((first, second), key=runs.index)
                 findings.append(Finding(file, view.number, "overflow",
-                                        f"text is printed over other text: {first.text[:40]!r} and {second.text[:40]!r}",
+                                        f"text is printed over other text: {drawn.text.strip()[:40]!r} and "
+                                        f"{over.text.strip()[:40]!r}",
                                         "shorten the text, or give the box more room, so nothing runs into the next"))
                 return findings
     return findings

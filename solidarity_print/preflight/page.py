@@ -1,4 +1,4 @@
-"""One page of a finished PDF as the checks see it: its size, its text characters, its links, its render."""
+"""One page of a finished PDF as the checks see it: its size, its text, its images, its render."""
 from __future__ import annotations
 
 import ctypes
@@ -83,20 +83,6 @@ class PageView:
         scale = RENDER_DPI / INCH
         return (max(0, int(left * scale)), max(0, int((self.height - top) * scale)),
                 min(self.image.width, int(right * scale + 0.999)), min(self.image.height, int((self.height - bottom) * scale + 0.999)))
-
-    @cached_property
-    def links(self) -> list[str]:
-        """The URIs of the page's link annotations."""
-        found, position, link = [], ctypes.c_int(0), pdfium_c.FPDF_LINK()
-        while pdfium_c.FPDFLink_Enumerate(self.page.raw, position, link):
-            action = pdfium_c.FPDFLink_GetAction(link)
-            if action:
-                size = pdfium_c.FPDFAction_GetURIPath(self.document.raw, action, None, 0)
-                buffer = ctypes.create_string_buffer(size)
-                pdfium_c.FPDFAction_GetURIPath(self.document.raw, action, buffer, size)
-                if buffer.value:
-                    found.append(buffer.value.decode("utf-8", "replace"))
-        return found
 
     @cached_property
     def images(self) -> list[tuple[tuple[float, float, float, float], int, int]]:
