@@ -135,3 +135,19 @@ def test_translate_refuses_a_code_babel_does_not_know(tmp_path, code):
     assert result.exit_code == 2
     assert f"LANG: '{code}' is" in result.output and "language code Babel knows" in result.output
     assert (folder / "campaign.toml").read_text(encoding="utf-8") == before
+
+
+def test_theme_words_with_broken_placeholders_are_listed_with_their_lines(tmp_path):
+    folder = tmp_path / "campaign"
+    CliRunner().invoke(cli, ["new", str(folder)])
+    words = folder / "overrides/templates/strings/es.toml"
+    words.parent.mkdir(parents=True, exist_ok=True)
+    words.write_text('# Our Spanish words\nqr_alt = "Código QR hacia {link}"\nscan_label = "Escanea"\n'
+                     'footer = "{school} — página {page"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--campaign", str(folder)])
+    assert result.exit_code == 1
+    assert (f"{words}, line 2: qr_alt: has placeholders {{link}} where the English has {{url}} (keep each {{name}} "
+            "exactly as it is)") in result.output
+    assert (f"{words}, line 4: footer: has placeholders {{, {{school}} where the English has {{pages}}, {{page}}, "
+            "{school} (keep each {name} exactly as it is)") in result.output
+    assert "scan_label" not in result.output

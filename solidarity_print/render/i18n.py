@@ -111,6 +111,8 @@ def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: Pr
                 words = _read_strings(path, problems)
                 if folder != TEMPLATES:
                     _unknown_keys(path, words.keys() - base.keys(), base, problems)
+                if lang != "en":
+                    _broken_placeholders(path, words, base, problems)
                 found.update(words)
         if not found:
             problems.add("campaign.languages", f"{lang!r} has no theme translation "
@@ -138,6 +140,39 @@ def _unknown_keys(path: Path, unknown: set[str], base: dict[str, str], problems:
         problem = Problem(str(path), key, f"unknown key, never printed ({hint})", warning=True, line=lines.get((key,)))
         if problem not in problems.problems:
             problems.problems.append(problem)
+
+
+PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}|[{}]")
+
+
+def placeholders(text: str) -> list[str]:
+    """The {placeholders} of a theme word, sorted, with any lone brace that would break formatting."""
+    return sorted(PLACEHOLDER_RE.findall(text.replace("{{", "").replace("}}", "")))
+
+
+def _broken_placeholders(path: Path, words: dict, base: dict, problems: ProblemCollector) -> None:
+    """A translated word must keep the English word's {placeholders}: a misspelled one stops the
+    render, a missing one drops the school's name or the page number. Each form of a counted phrase
+    may use any of the English forms' placeholders."""
+    try:
+        lines = toml_lines.key_lines(path.read_text(encoding="utf-8"))
+    except (OSError, IndexError, AttributeError, ValueError):
+        lines = {}
+    for key in sorted(words.keys() & base.keys()):
+        english, translated = base[key], words[key]
+        if isinstance(english, dict) or isinstance(translated, dict):
+            allowed = set().union(*(placeholders(v) for v in (english.values() if isinstance(english, dict) else [english])))
+            forms = translated if isinstance(translated, dict) else {"": translated}
+            bad = sorted({p for form in forms.values() for p in placeholders(form)} - allowed)
+            wrong = f"uses {', '.join(bad)}, which the English does not have" if bad else ""
+        else:
+            wanted, got = placeholders(english), placeholders(translated)
+            wrong = "" if wanted == got else (f"has placeholders {', '.join(got) or 'none'} where the English has "
+                                              f"{', '.join(wanted) or 'none'}")
+        if wrong:
+            problem = Problem(str(path), key, f"{wrong} (keep each {{name}} exactly as it is)", line=lines.get((key,)))
+            if problem not in problems.problems:
+                problems.problems.append(problem)
 
 
 def counted(forms: str | dict[str, str], count: int, lang: str, number_words: str = "") -> str:
