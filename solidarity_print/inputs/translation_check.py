@@ -12,7 +12,6 @@ from ..render import i18n
 from ..resources import TEMPLATES
 from . import guide, toml_lines
 
-PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 WORD_RE = re.compile(r"\w+")
 PER_LANGUAGE = ("name", "tagline", "about")
 
@@ -91,7 +90,7 @@ def _text_problems(original: str, translated: str, source: str) -> list[str]:
     found = []
     if translated.strip() == original.strip() and any(ch.isalpha() for ch in original):
         found.append(f"untranslated: the same as the {source} text")
-    want, have = sorted(PLACEHOLDER_RE.findall(original)), sorted(PLACEHOLDER_RE.findall(translated))
+    want, have = i18n.placeholders(original), i18n.placeholders(translated)
     if want != have:
         found.append(f"placeholders differ: the {source} text has {', '.join(want) or 'none'}, this has "
                      f"{', '.join(have) or 'none'} (keep each {{name}} exactly as it is)")
