@@ -45,7 +45,7 @@ def translate(folder: Path, lang: str, source: str = "en") -> list[Path]:
                                   f"`solidarity-print check --campaign {folder} --lang {lang}`)")
     if source not in declared:
         raise OptionError("--from", f"{source!r} is not a language of {path} (it has: {', '.join(declared)})")
-    text = _with_language(text, lang, source)
+    text = _with_language(text, lang, source, path)
     text = _with_campaign_texts(text, data, lang, source)
     text = _with_day_texts(text, data, lang, source)
     written = [path]
@@ -59,12 +59,13 @@ def translate(folder: Path, lang: str, source: str = "en") -> list[Path]:
     return written
 
 
-def _with_language(text: str, lang: str, source: str) -> str:
+def _with_language(text: str, lang: str, source: str, path: Path) -> str:
     """`languages = [...]` with `lang` added, and `translating` naming where it comes from."""
     pattern = re.compile(r"^(languages\s*=\s*\[)(.*?)(\].*)$", re.M)
     match = pattern.search(text)
     if match is None:
-        raise InputError([Problem("campaign.toml", "campaign.languages", "must be one line like languages = [\"en\"]")])
+        raise InputError([Problem(str(path), "campaign.languages", "must be written on one line, like languages = "
+                                                                    "[\"en\"], for translate to add to it")])
     line = f'{match.group(1)}{match.group(2).rstrip()}, "{lang}"{match.group(3)}'
     marker = (f'\n# {lang} is being translated from {source}: until `solidarity-print check` finds nothing left to do, '
               f'builds leave it out.\ntranslating = {{ {json.dumps(lang)} = {json.dumps(source)} }}')

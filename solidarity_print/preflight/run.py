@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 
-from ..errors import InputError, Problem
+from ..errors import InputError, OutputError, Problem
 from ..pipeline.output import MANIFEST, safe_join
 from . import accessibility, contrast, glyphs, images, margins, overflow, qr, structure
 from .findings import Finding, Report
@@ -45,7 +45,7 @@ def check_file(folder: Path, entry: dict) -> tuple[int, list[Finding]]:
     name = str(entry.get("path", ""))
     try:
         path = safe_join(folder, name)
-    except Exception as exc:  # a manifest pointing outside its folder is not ours to open
+    except OutputError as exc:  # a manifest pointing outside its folder is not ours to open
         return 0, [Finding(name, None, "file", str(exc), "rebuild into this folder")]
     if not path.is_file():
         return 0, [Finding(name, None, "file", "is listed in manifest.json but missing", "build again")]
