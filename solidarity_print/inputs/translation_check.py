@@ -13,6 +13,7 @@ from ..resources import TEMPLATES
 from . import guide, toml_lines
 
 WORD_RE = re.compile(r"\w+")
+LOOK_ALIKE = {"LATIN", "CYRILLIC", "GREEK"}  # scripts whose letters look the same: mixed in one word by mistake
 PER_LANGUAGE = ("name", "tagline", "about")
 
 
@@ -99,10 +100,11 @@ def _text_problems(original: str, translated: str, source: str) -> list[str]:
 
 
 def _mixed(text: str) -> list[tuple[str, list[str]]]:
-    """Words whose letters come from two scripts, like a Cyrillic 'а' typed in a Latin word."""
+    """Words whose letters come from two look-alike scripts, like a Cyrillic 'а' typed in a Latin word
+    (Chinese written next to a Latin acronym, "GSA社团", is no mistake)."""
     found = []
     for word in WORD_RE.findall(text):
-        scripts = sorted({unicodedata.name(ch, "UNKNOWN").split()[0] for ch in word if ch.isalpha()})
+        scripts = sorted({unicodedata.name(ch, "UNKNOWN").split()[0] for ch in word if ch.isalpha()} & LOOK_ALIKE)
         if len(scripts) > 1:
             found.append((word, [s.title() for s in scripts]))
     return found
