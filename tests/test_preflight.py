@@ -183,3 +183,15 @@ def test_print_shop_files_want_300_ppi(tmp_path):
     assert [str(f) for f in preflight(folder).findings] == [
         "logo.pdf: page 1: warning: image resolution: an image has 200 ppi (200×200 pixels printed 1.00×1.00 in); "
         "print shops ask for 300 ppi; use an image of at least 300×300 pixels"]
+
+
+def test_pages_drawn_inside_other_pages_are_checked_where_they_print(default_build, tmp_path):
+    # A flyer drawn at half size as a form, pushed 20 pt past the left edge: its kicker prints 5 pt from
+    # the edge, though inside the form it sits 50 pt in.
+    with pikepdf.open(default_build / "en/flyers/black-lgbtq.pdf") as source:
+        pdf = pikepdf.new()
+        pdf.add_blank_page(page_size=(612, 792))
+        pdf.pages[0].add_overlay(pdf.copy_foreign(source.pages[0].as_form_xobject()), pikepdf.Rectangle(-20, 0, 286, 396))
+        folder = _one_file_build(tmp_path / "out", "nested.pdf", pdf)
+    found = [str(f) for f in preflight(folder).findings if f.check == "margin"]
+    assert len(found) == 1 and found[0].startswith("nested.pdf: page 1: warning: margin: text ('SOLIDARITY WEEK 2023'")

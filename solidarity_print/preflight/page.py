@@ -65,9 +65,9 @@ class PageView:
             pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
             font_name = name.value.decode("latin-1").split("+")[-1]
             a, b, c, d, _, _ = obj.get_matrix().get()
-            left, bottom, right, top = obj.get_bounds()
+            (left, bottom, right, top), scale = _on_page(obj, obj.get_bounds())
             found.append(TextRun(text, left, bottom, right, top, (red.value, green.value, blue.value),
-                                 size.value * abs(a * d - b * c) ** 0.5,
+                                 size.value * abs(a * d - b * c) ** 0.5 * scale,
                                  pdfium_c.FPDFFont_GetWeight(font) >= 700 or any(w in font_name.lower() for w in BOLD_WORDS),
                                  font_name, pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)))
         return found
@@ -89,9 +89,9 @@ class PageView:
         """Each raster image drawn on the page: its box in points (left, bottom, right, top) and its pixels across and down."""
         found = []
         for obj in self.page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
-            left, bottom, right, top = obj.get_bounds()
+            box, _ = _on_page(obj, obj.get_bounds())
             width, height = obj.get_px_size()
-            found.append(((left, bottom, right, top), width, height))
+            found.append((box, width, height))
         return found
 
     def paper(self) -> str | None:
@@ -101,3 +101,17 @@ class PageView:
             if abs(short - w) < 2 and abs(long - h) < 2:
                 return name
         return None
+
+
+def _on_page(obj, box: tuple[float, float, float, float]) -> tuple[tuple[float, float, float, float], float]:
+    """A box pdfium gives in the space of the form the object is drawn in, in page space, and the scale
+    between the two (a poster drawn at half size on a packet page is 0.5)."""
+    scale, container = 1.0, obj.container
+    while container is not None:
+        a, b, c, d, e, f = container.get_matrix().get()
+        left, bottom, right, top = box
+        xs, ys = zip(*((a * x + c * y + e, b * x + d * y + f) for x in (left, right) for y in (bottom, top)))
+        box = (min(xs), min(ys), max(xs), max(ys))
+        scale *= abs(a * d - b * c) ** 0.5
+        container = container.container
+    return box, scale
