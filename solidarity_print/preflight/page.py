@@ -57,8 +57,8 @@ class PageView:
             buffer = (ctypes.c_ushort * max(1, length // 2))()
             pdfium_c.FPDFTextObj_GetText(obj.raw, text_page.raw, buffer, length)
             text = bytes(buffer).decode("utf-16-le", "replace").rstrip("\x00")
-            if not text.strip():
-                continue
+            if not text.strip() or pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+                continue  # invisible text (a scan's OCR layer) is read, never seen
             pdfium_c.FPDFPageObj_GetFillColor(obj.raw, red, green, blue, alpha)
             pdfium_c.FPDFTextObj_GetFontSize(obj.raw, size)
             font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
