@@ -14,6 +14,8 @@ from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .inputs.scaffold import new_campaign
 from .inputs.template_check import check_templates
+from .inputs.translate import translate
+from .inputs.translation_check import pending as pending_translations
 from .pdf.packet import PacketOptions
 from .pipeline.cache import default_folder
 from .pipeline.cluster import dask_executor
@@ -91,8 +93,10 @@ def cli():
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
+@click.option("--preflight", "run_preflight", is_flag=True,
+              help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
 def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
-                  cache_folder, no_cache, scheduler):
+                  cache_folder, no_cache, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -126,6 +130,34 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 
     result = _run(_usage_mistakes(run))
     click.echo(_summary(result))
+    if run_preflight:
+        _preflight(out, workers, as_json=False)
+
+
+@cli.command("preflight")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON object (for CI and the web page).")
+@click.option("--workers", type=click.IntRange(min=1), help="Checking processes (default: one per core).")
+def preflight_command(folder, as_json, workers):
+    """Check every file of a build (FOLDER/manifest.json, default dist) as a proofreader would: contrast,
+    QR codes, missing glyphs, image resolution, unprintable margins, tags and reading order, overflow."""
+    _preflight(folder, workers, as_json=as_json)
+
+
+def _preflight(folder: Path, workers: int | None, *, as_json: bool) -> None:
+    """Run preflight on `folder` and print its findings (errors, then warnings) or its JSON; exit 1 on an error."""
+    import json
+
+    from .preflight import preflight
+    report = _run(lambda: [preflight(folder, workers)])[0]  # listed here, not as _run's warnings
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+    else:
+        for finding in report.errors + report.warnings:
+            click.echo(f"  {finding}")
+        click.echo(report.summary())
+    if report.errors:
+        sys.exit(EXIT_PROBLEMS)
 
 
 @cli.command("check")
@@ -138,6 +170,13 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 def check_command(campaign_file, roster, languages):
     """Validate a campaign (and a roster) and list every problem."""
     campaign_file = _campaign_here(campaign_file)
+    left = {lang: problems for lang, problems in pending_translations(campaign_file, languages).items() if problems}
+    for lang, problems in left.items():
+        click.echo(f"{lang}: {len(problems)} thing{'s' if len(problems) != 1 else ''} left to translate:", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+    if left and languages and set(map(str.casefold, languages)) <= set(map(str.casefold, left)):
+        sys.exit(EXIT_PROBLEMS)  # the loader would list the same gaps again in its own words
     campaign = _run(_usage_mistakes(lambda: load_campaign(campaign_file, languages)))
     templates = _run(lambda: check_templates(campaign.folder))
     overrides = f", {templates.checked} override templates" if templates.checked else ""
@@ -147,6 +186,24 @@ def check_command(campaign_file, roster, languages):
         for warning in warnings:
             click.echo(f"  {warning}", err=True)
         click.echo(f"{roster.resolve()}: OK ({len(schools)} school{'s' if len(schools) != 1 else ''})")
+    if left:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("translate")
+@click.argument("lang")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option("--from", "source", default="en", show_default=True, help="The language to translate from.")
+def translate_command(lang, folder, source):
+    """Add language LANG to the campaign in FOLDER (default: here), with every text to translate
+    written beside its source; then run `check` until it lists nothing."""
+    written = _run(_usage_mistakes(lambda: translate(folder, lang, source)))
+    click.echo(f"Added {lang} to {folder / 'campaign.toml'}, translated from {source}. Write the {lang} text under "
+               f"each '# {source}:' comment in:")
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"Then run `solidarity-print check --campaign {folder} --lang {lang}` until it lists nothing; "
+               f"meanwhile builds leave {lang} out.")
 
 
 @cli.command("new")

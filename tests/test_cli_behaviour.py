@@ -239,7 +239,7 @@ def test_help_lists_guides():
 def test_every_runtime_dependency_is_imported_by_the_package():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "solidarity_print").rglob("*.py"))
-    modules = {"markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugins"}
+    modules = {"markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugins", "zxing-cpp": "zxingcpp"}
     used_by_others = {"python-multipart"}  # Starlette imports it to read the web page's uploaded forms
     for requirement in project["dependencies"]:
         name = requirement.split(">")[0].split("=")[0].split("<")[0].strip()

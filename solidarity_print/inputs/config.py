@@ -12,12 +12,12 @@ from ..errors import InputError, OptionError, Problem, ProblemCollector
 from ..model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
 from ..render import contrast, i18n
 from ..resources import DEFAULT_CAMPAIGN
-from . import guide, toml_lines, user_pdf
+from . import guide, toml_lines, translation_check, user_pdf
 from .fields import FieldReader
 
 TOP_KEYS = {"campaign", "organizer", "days", "excerpts", "defaults"}
 DEFAULT_KEYS = {"paper", "audience"}
-CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about", "author"}
+CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about", "author", "translating"}
 DAY_KEYS = {"slug", "date", "color", "text"}
 TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
 EXCERPT_KEYS = {"source", "pages", "title", "audience", "lang"}
@@ -50,11 +50,34 @@ def load_campaign(path: Path | None = None, languages: tuple[str, ...] | None = 
         raise InputError([Problem(str(path), "", f"is not valid TOML: {exc}")]) from None
     data = _without_undeclared_texts(data, problems)
     campaign = _build(data, path, problems, languages)
-    if campaign is not None and set(campaign.languages) != set(campaign.all_languages):
+    unfinished = problems.errors and not languages
+    if unfinished:
+        campaign, problems = _without_unfinished(data, path, problems, campaign)
+    if campaign is not None and set(campaign.languages) != set(campaign.all_languages) and not unfinished:
         _others_as_warnings(data, path, problems)
     problems.problems = _located(problems.problems, problems.file, text, data)
     problems.raise_if_any()
     return replace(campaign, warnings=tuple(problems.problems))
+
+
+def _without_unfinished(data: dict, path: Path, problems: ProblemCollector, campaign: Campaign | None):
+    """The campaign without its languages still being translated (campaign.translating, written by
+    `solidarity-print translate`), when they are what stops it: the other languages build meanwhile
+    and each unfinished language is a warning. Otherwise the campaign and problems as they were."""
+    declared = data["campaign"].get("languages", []) if isinstance(data.get("campaign"), dict) else []
+    pending = translation_check.translating(data).keys() & set(declared if isinstance(declared, list) else [])
+    finished = tuple(lang for lang in declared if lang not in pending and isinstance(lang, str))
+    if not pending or not finished:
+        return campaign, problems
+    retry = ProblemCollector(problems.file)
+    retry.problems = [p for p in problems.problems if p.warning]
+    unfinished = _build(data, path, retry, finished)
+    if retry.errors:
+        return campaign, problems
+    for lang in sorted(pending):
+        retry.add("campaign.translating", f"{lang!r} is still being translated, so this build leaves it out "
+                                          f"(`solidarity-print check --lang {lang}` lists what is left)", warning=True)
+    return unfinished, retry
 
 
 def _located(problems: list[Problem], file: str, text: str, data: dict) -> list[Problem]:
@@ -137,6 +160,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
     head = read.table(data.get("campaign", {}), "campaign", allowed=CAMPAIGN_KEYS,
                       required={"slug", "start", "end", "languages", "resources_url", "name"})
     declared = _languages(head.get("languages"), problems)
+    _translating(head.get("translating"), declared, problems)
     languages = _wanted(declared, wanted, problems)
     data, _ = _drop_texts(data, lambda key: key in set(declared) - set(languages))
     head = data["campaign"] if isinstance(data.get("campaign"), dict) else {}
@@ -175,6 +199,21 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
                     all_languages=declared)
 
 
+def _translating(value: object, declared: tuple[str, ...], problems: ProblemCollector) -> None:
+    """campaign.translating: { LANG = "SOURCE" }, both languages of the campaign."""
+    if value is None:
+        return
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problems.add("campaign.translating", f'must be a table like {{ fr = "en" }}: each language being translated '
+                                             f"and the language it is translated from, not {value!r}")
+        return
+    for lang, source in value.items():
+        for code in (lang, source):
+            if code not in declared:
+                problems.add(f"campaign.translating.{lang}", f"{code!r} is not in campaign.languages "
+                                                             f"({', '.join(declared)})")
+
+
 def _wanted(declared: tuple[str, ...], wanted: tuple[str, ...] | None, problems: ProblemCollector) -> tuple[str, ...]:
     """The wanted languages in the campaign's spelling ("EN" is en); all declared when none are named.
     Asking for a language the campaign lacks is a usage mistake (OptionError), not a campaign problem."""
@@ -204,7 +243,7 @@ def _languages(value: object, problems: ProblemCollector) -> tuple[str, ...]:
     known = [v for v in dict.fromkeys(value) if i18n.is_known_language(v)]
     for lang in value:
         if lang not in known:
-            problems.add("campaign.languages", f"{lang!r} is not a language code solidarity-print knows")
+            problems.add("campaign.languages", i18n.language_problem(lang))
     return tuple(known)
 
 
@@ -278,7 +317,7 @@ def _excerpts(value: object, read: FieldReader, folder: Path, languages: tuple[s
             read.problems.add(f"{path}.audience", f"must be one of {', '.join(EXCERPT_AUDIENCES)}, not {audience!r}")
         lang = read.text(table, "lang", path) if "lang" in table else (languages[0] if languages else None)
         if lang and not i18n.is_known_language(lang):
-            read.problems.add(f"{path}.lang", f"{lang!r} is not a language code solidarity-print knows")
+            read.problems.add(f"{path}.lang", i18n.language_problem(lang))
         elif lang and languages and lang not in languages:
             read.problems.add(f"{path}.lang", f"{lang!r} is not a language of this campaign "
                                               f"(campaign.languages: {', '.join(languages)})")

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import Problem, ProblemCollector
 from ..model import AUDIENCES, Campaign, School
 from ..render import fonts
-from ..render.i18n import SLUG_LIMIT, slugify
+from ..render.i18n import SLUG_LIMIT, language_problem, slugify
 from . import images, spreadsheet
 from .fields import INVISIBLE_RE, SLUG_RE, FieldReader
 
@@ -206,7 +206,9 @@ def _languages(value: str, campaign: Campaign, where: str, problems: ProblemColl
     written = [v.strip() for v in re.split(r"[;,/\s]+", value) if v.strip()]
     for lang in written:
         if lang.casefold() not in spelling:
-            problems.add(where, f"{lang!r} is not a language of this campaign (it has: {', '.join(declared)})")
+            unknown = language_problem(lang)  # a code Babel does not know says so, not only "not in this campaign"
+            problems.add(where, f"{unknown}; this campaign has: {', '.join(declared)}" if unknown else
+                         f"{lang!r} is not a language of this campaign (it has: {', '.join(declared)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in written
                                if lang.casefold() in spelling and spelling[lang.casefold()] in campaign.languages))
 

@@ -24,12 +24,28 @@ PLURAL_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
 
 @lru_cache(maxsize=None)
 def is_known_language(code: str) -> bool:
-    """True for a language code Babel has locale data for (en, es, vi, pt-BR …)."""
+    """True for a language code Babel has locale data for (en, es, vi, pt-BR …), every part of it."""
+    return language_problem(code) is None
+
+
+@lru_cache(maxsize=None)
+def language_problem(code: object) -> str | None:
+    """Why `code` is not a language code Babel knows in full, or None if it is.
+
+    Babel parses 'en-notreal' as plain 'en', silently dropping what it does not know: a code that
+    does not come back whole would print one language while the file and the user name another."""
+    if not isinstance(code, str) or not code.strip():
+        return f"{code!r} is not a language code (use one like en, es, pt-BR, zh-Hans)"
+    written = code.strip().replace("-", "_")
     try:
-        Locale.parse(code.replace("-", "_"))
+        locale = Locale.parse(written)
     except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
+        return f"{code!r} is not a language code Babel knows (use one like en, es, pt-BR, zh-Hans)"
+    if str(locale).casefold() != written.casefold():
+        kept = str(locale).replace("_", "-")
+        return (f"{code!r} is only partly a language code Babel knows: it reads it as {kept!r} and ignores the rest "
+                f"(write {kept!r}, or a code like pt-BR, zh-Hans)")
+    return None
 
 
 def long_date(date: dt.date, lang: str) -> str:
@@ -95,6 +111,8 @@ def load_strings(languages: tuple[str, ...], campaign_folder: Path, problems: Pr
                 words = _read_strings(path, problems)
                 if folder != TEMPLATES:
                     _unknown_keys(path, words.keys() - base.keys(), base, problems)
+                if lang != "en":
+                    _broken_placeholders(path, words, base, problems)
                 found.update(words)
         if not found:
             problems.add("campaign.languages", f"{lang!r} has no theme translation "
@@ -122,6 +140,39 @@ def _unknown_keys(path: Path, unknown: set[str], base: dict[str, str], problems:
         problem = Problem(str(path), key, f"unknown key, never printed ({hint})", warning=True, line=lines.get((key,)))
         if problem not in problems.problems:
             problems.problems.append(problem)
+
+
+PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}|[{}]")
+
+
+def placeholders(text: str) -> list[str]:
+    """The {placeholders} of a theme word, sorted, with any lone brace that would break formatting."""
+    return sorted(PLACEHOLDER_RE.findall(text.replace("{{", "").replace("}}", "")))
+
+
+def _broken_placeholders(path: Path, words: dict, base: dict, problems: ProblemCollector) -> None:
+    """A translated word must keep the English word's {placeholders}: a misspelled one stops the
+    render, a missing one drops the school's name or the page number. Each form of a counted phrase
+    may use any of the English forms' placeholders."""
+    try:
+        lines = toml_lines.key_lines(path.read_text(encoding="utf-8"))
+    except (OSError, IndexError, AttributeError, ValueError):
+        lines = {}
+    for key in sorted(words.keys() & base.keys()):
+        english, translated = base[key], words[key]
+        if isinstance(english, dict) or isinstance(translated, dict):
+            allowed = set().union(*(placeholders(v) for v in (english.values() if isinstance(english, dict) else [english])))
+            forms = translated if isinstance(translated, dict) else {"": translated}
+            bad = sorted({p for form in forms.values() for p in placeholders(form)} - allowed)
+            wrong = f"uses {', '.join(bad)}, which the English does not have" if bad else ""
+        else:
+            wanted, got = placeholders(english), placeholders(translated)
+            wrong = "" if wanted == got else (f"has placeholders {', '.join(got) or 'none'} where the English has "
+                                              f"{', '.join(wanted) or 'none'}")
+        if wrong:
+            problem = Problem(str(path), key, f"{wrong} (keep each {{name}} exactly as it is)", line=lines.get((key,)))
+            if problem not in problems.problems:
+                problems.problems.append(problem)
 
 
 def counted(forms: str | dict[str, str], count: int, lang: str, number_words: str = "") -> str:
