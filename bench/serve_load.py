@@ -127,6 +127,25 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return own(pid) / 2**20, total / 2**20
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process, of its live descendants and of the children it has reaped."""
+    total, stack, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while stack:
+        p = stack.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[11:15]: utime, stime, cutime, cstime (man 5 proc, counted after the command name)
+        total += sum(int(v) for v in fields[11:15]) / tick
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return total
+
+
 def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     """`solidarity-print serve` on a free loopback port with `folder` as its TMPDIR; waits for /healthz."""
     with socket.socket() as probe:
@@ -194,6 +213,7 @@ def main() -> None:
             alone = [client.preview(f"Lone Organizer High School, edit {n}") for n in range(ALONE_EDITS)]
             alone = [seconds for seconds in alone if seconds is not None]
             before = rss_mb(process.pid)
+            cpu_before = cpu_seconds(process.pid)
             requests_before = client.requests
             latencies: list[float] = []
             deadline = time.monotonic() + args.max_seconds
@@ -214,6 +234,7 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             load_seconds = time.perf_counter() - started
+            cpu_load = cpu_seconds(process.pid) - cpu_before
             after = rss_mb(process.pid)
             warm_zip_seconds, _ = school_zip(client)
             exited = process.poll()
@@ -223,7 +244,8 @@ def main() -> None:
 
     load_requests = client.requests - requests_before
     print(f"{args.organizers} organizers x {args.edits} edits over loopback in {load_seconds:.1f} s "
-          f"({len(latencies)} previews, {load_requests} requests), {os.cpu_count()} cores\n")
+          f"({len(latencies)} previews, {load_requests} requests), {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f} at the end\n")
     print("| measure | value | target |")
     print("| --- | --- | --- |")
     print(f"| first preview (cold shared render) | {cold * 1000:.0f} ms | |" if cold else "| first preview | failed | |")
@@ -236,6 +258,7 @@ def main() -> None:
         print(f"| preview with {args.organizers} at once, p95 (POST + images) | "
               f"{percentile(latencies, 0.95) * 1000:.0f} ms | ≤ 500 ms |")
         print(f"| previews served per second under that load | {len(latencies) / load_seconds:.1f} | |")
+        print(f"| server CPU per preview (with its render workers) | {cpu_load / len(latencies) * 1000:.0f} ms | |")
     print(f"| school ZIP (POST /school + download), warm | {warm_zip_seconds:.2f} s "
           f"(first {zip_seconds:.2f} s, {zip_bytes / 1e6:.1f} MB) | ≤ 1 s |")
     print(f"| errors | {len(client.errors)} of {client.requests} requests | 0 |")

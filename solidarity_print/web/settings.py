@@ -25,6 +25,7 @@ class WebSettings:
     zip_unpacked_bytes: int = 500 * MB
     form_overhead: int = 256 * 1024  # the text fields and multipart framing around the files
     sweep_seconds: float = 60.0
+    preview_bytes: int = 64 * MB  # preview images kept in memory (about 12 KB each), least recently used dropped
     warm_up: bool = True  # at start, build one made-up school's kit so the first visitor's preview is quick
 
     def body_limit(self, path: str) -> int | None:
