@@ -29,7 +29,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-PREVIEW_IMAGE_RE = re.compile(r"/school/kit/[A-Za-z0-9_\-]+/preview/[A-Za-z0-9_.\-]+\.png")
+PREVIEW_IMAGE_RE = re.compile(r"/school/preview/[0-9a-f]{64}\.jpg")
 DOWNLOAD_RE = re.compile(r"/school/kit/[A-Za-z0-9_\-]+/download")
 REQUEST_TIMEOUT = 300.0  # seconds: the first preview pays the shared renders on a busy machine
 ALONE_EDITS = 10

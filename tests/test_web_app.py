@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import re
 import zipfile
 from html import escape, unescape
@@ -499,7 +500,7 @@ def test_expired_tokens_and_shutdown_delete_their_folders(tmp_path):
     assert not any((tmp_path / "server" / "tokens").iterdir())
 
 
-def test_a_client_that_disconnects_mid_download_ends_the_stream_quietly(client, kit):
+def test_a_client_that_disconnects_mid_download_ends_the_stream_quietly(client, kit, work):
     url = re.search(r'href="(/school/kit/[^/"]+/download)"', kit.text).group(1)
     app = client.app
     sent = []
@@ -530,7 +531,15 @@ def test_a_client_that_disconnects_mid_download_ends_the_stream_quietly(client, 
 
     asyncio.run(run())
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200
+    # Cleaned up: the ZIP's generator closed the file it was reading (nothing of the kit is held open).
+    kit_folder = str(work / "tokens" / url.split("/")[3])
+    held = [os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if os.path.exists(fd)]
+    assert not [target for target in held if target.startswith(kit_folder)]
     assert client.get("/healthz").status_code == 200  # the server goes on
+    again = client.get(url)
+    assert again.status_code == 200 and zipfile.ZipFile(io.BytesIO(again.content)).testzip() is None
+    # It stopped when the client went: most of the ZIP was never made.
+    assert sum(len(m.get("body", b"")) for m in sent[1:]) < len(again.content) / 2
 
 
 def test_create_app_reports_a_broken_campaign(tmp_path):

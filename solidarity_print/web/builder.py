@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -50,13 +51,7 @@ class Builder:
                 self._pool.shutdown(wait=False, cancel_futures=True)  # a worker crashed: start afresh
                 self._pool = None
             if self._pool is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
-                # Workers cap their own memory as a build's own pool does (the time limit needs a
-                # process per build, so district jobs get one of those instead).
-                self._pool = ProcessPoolExecutor(max_workers=self.settings.workers or os.cpu_count() or 1,
-                                                 mp_context=context, initializer=workers._apply_memory_limit,
-                                                 initargs=(workers.Limits(),))
+                self._pool = _process_pool(self.settings.workers)
             return self._pool
 
     async def preview(self, school: School, lang: str, folder: Path) -> list[PreviewImage]:
@@ -116,20 +111,40 @@ class Builder:
         return self._fingerprint[1]
 
     def district(self, entry: Entry, roster_file: Path) -> None:
-        """Every school of the roster into the job's folder, reporting progress on `entry`; stopped when
-        the job passes its time."""
-        deadline = time.monotonic() + self.settings.job_seconds
+        """Every school of the roster into the job's folder, reporting progress on `entry`. When the job
+        passes its time it is stopped at once, even in the middle of a file (its workers are ended),
+        and its folder is removed."""
+        pool = _process_pool(self.settings.workers)  # its own, so that ending it ends only this job
+        late = threading.Event()
+
+        def stop():
+            late.set()
+            _kill(pool)
 
         def progress(finished, total):
             entry.files_total = total
             for done in finished:
-                if time.monotonic() > deadline:
-                    raise JobTooLong(f"the build took longer than {self.settings.job_seconds} s and was stopped")
+                if late.is_set():
+                    raise JobTooLong("late")
                 entry.files_done += 1
                 yield done
 
-        options = BuildOptions(roster=roster_file, cache=self.cache, workers=self.settings.workers)
-        result = self._run(options, entry.out, progress=progress)
+        timer = threading.Timer(self.settings.job_seconds, stop)
+        timer.daemon = True
+        timer.start()
+        try:
+            options = BuildOptions(roster=roster_file, cache=self.cache, workers=self.settings.workers)
+            result = self._run(options, entry.out, progress=progress, executor=pool)
+        except Exception:
+            if not late.is_set():
+                raise
+            shutil.rmtree(entry.folder, ignore_errors=True)
+            raise JobTooLong(f"the build took longer than {self.settings.job_seconds} s and was stopped; "
+                             "try fewer schools at a time") from None
+        finally:
+            timer.cancel()
+            _kill(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
         entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
 
     def _run(self, options: BuildOptions, out: Path, **kwargs):
@@ -149,7 +164,20 @@ class Builder:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                for process in list(getattr(self._pool, "_processes", {}).values()):
-                    process.kill()
+                _kill(self._pool)
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+def _process_pool(count: int | None) -> ProcessPoolExecutor:
+    """Render processes that cap their own memory as a build's own pool does. Items on them have no
+    alarm of their own: a district job's time limit ends its whole pool instead."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
+    return ProcessPoolExecutor(max_workers=count or os.cpu_count() or 1, mp_context=context,
+                               initializer=workers._apply_memory_limit, initargs=(workers.Limits(),))
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()

@@ -48,6 +48,7 @@ def _render(web, request, form, checked=None, status=200, images=(), entry=None,
                     images=[_image(image, t, form.values.get("name", "")) for image in images],
                     entry=entry, upload=upload, logo_name=logo_name,
                     papers=forms.PAPER_CHOICES, audiences=forms.AUDIENCE_CHOICES, grades=forms.GRADE_CHOICES,
+                    poster_papers=forms.POSTER_PAPER_CHOICES,
                     default_paper=web.campaign.default_paper, default_audience=web.campaign.default_audience)
 
 
@@ -102,8 +103,9 @@ async def submit(web, request: Request) -> Response:
         images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file,
                                          _language(web, request, checked.school))
     except SolidarityError as exc:
+        status, message, headers = web.failure(request, exc, entry.folder)
         web.tokens.drop(entry)
-        return web.error(request, 500, forms.scrub(str(exc), entry.folder))
+        return web.error(request, status, message, headers=headers)
     return _render(web, request, form, checked, images=images, entry=entry, upload=entry.token if form.logo else None,
                    logo_name=form.logo_filename if form.logo else "")
 
@@ -123,8 +125,9 @@ async def preview(web, request: Request) -> Response:
         try:
             images = await web.builder.preview(checked.school, _language(web, request, checked.school), folder)
         except SolidarityError as exc:
-            return JSONResponse({"ok": False, "problems": [dict(field="", id="", message=forms.scrub(str(exc), folder))]},
-                                status_code=500)
+            status, message, headers = web.failure(request, exc, folder)
+            return JSONResponse({"ok": False, "problems": [dict(field="", id="", message=message)]},
+                                status_code=status, headers=headers)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     t = words(web.campaign, web.lang(request))
