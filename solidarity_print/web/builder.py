@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -44,6 +45,7 @@ class Builder:
         self._lock = threading.Lock()
         self.images = PreviewStore(settings.preview_bytes)
         self._fingerprint: tuple[float, str] | None = None
+        self._campaign_bytes: bytes | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -70,7 +72,8 @@ class Builder:
         wanted = tuple(name for name, image in found.items() if image is None)
         if wanted:
             item = workers.Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang)
-            images, error = await self._in_worker(preview_in_worker, setup, item, wanted)
+            images, error = await self._in_worker(preview_in_worker, replace(setup, campaign=None),
+                                                  self._pickled_campaign(), item, wanted)
             if error:
                 raise RenderError(*error)
             for name in wanted:
@@ -102,6 +105,12 @@ class Builder:
             return await asyncio.wrap_future(self._executor().submit(function, *args))
         except BrokenProcessPool:
             raise RenderError("packet", "the renderer stopped while making the preview; try again") from None
+
+    def _pickled_campaign(self) -> bytes:
+        """The campaign as bytes, made once: a bytes object crosses to a worker for the price of a copy."""
+        if self._campaign_bytes is None:
+            self._campaign_bytes = pickle.dumps(self.campaign)
+        return self._campaign_bytes
 
     def _inputs_key(self, options: BuildOptions) -> str:
         """The build's input fingerprint (as build() computes it), hashed again at most every few seconds."""

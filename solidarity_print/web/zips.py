@@ -40,12 +40,22 @@ def stream_folder(folder: Path, files: list[str], prefix: str = "") -> Iterator[
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         for name in files:
-            with (folder / name).open("rb") as source, archive.open(prefix + name, "w", force_zip64=True) as target:
-                while chunk := source.read(CHUNK):
+            with archive.open(prefix + name, "w", force_zip64=True) as target:
+                offset = 0
+                while chunk := _read_at(folder / name, offset):
+                    offset += len(chunk)
                     target.write(chunk)
                     yield pipe.take()
             yield pipe.take()
     yield pipe.take()
+
+
+def _read_at(path: Path, offset: int) -> bytes:
+    """CHUNK bytes of `path` from `offset`, the file closed again before they are sent: a client that goes
+    away leaves this generator suspended until it is collected, and it must not hold a file open meanwhile."""
+    with path.open("rb") as source:
+        source.seek(offset)
+        return source.read(CHUNK)
 
 
 class BadZip(Exception):
