@@ -29,7 +29,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-PREVIEW_IMAGE_RE = re.compile(r"/school/kit/[A-Za-z0-9_\-]+/preview/[A-Za-z0-9_.\-]+\.png")
+PREVIEW_IMAGE_RE = re.compile(r"/school/preview/[0-9a-f]{64}\.jpg")
 DOWNLOAD_RE = re.compile(r"/school/kit/[A-Za-z0-9_\-]+/download")
 REQUEST_TIMEOUT = 300.0  # seconds: the first preview pays the shared renders on a busy machine
 ALONE_EDITS = 10
@@ -127,6 +127,26 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return own(pid) / 2**20, total / 2**20
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User + system CPU seconds of the process alone, and with its live descendants and reaped children."""
+    total, stack, tick, own = 0.0, [pid], os.sysconf("SC_CLK_TCK"), None
+    while stack:
+        p = stack.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[11:15]: utime, stime, cutime, cstime (man 5 proc, counted after the command name)
+        total += sum(int(v) for v in fields[11:15]) / tick
+        own = sum(int(v) for v in fields[11:13]) / tick if own is None else own
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                stack += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return own or 0.0, total
+
+
 def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     """`solidarity-print serve` on a free loopback port with `folder` as its TMPDIR; waits for /healthz."""
     with socket.socket() as probe:
@@ -194,6 +214,7 @@ def main() -> None:
             alone = [client.preview(f"Lone Organizer High School, edit {n}") for n in range(ALONE_EDITS)]
             alone = [seconds for seconds in alone if seconds is not None]
             before = rss_mb(process.pid)
+            cpu_before = cpu_seconds(process.pid)
             requests_before = client.requests
             latencies: list[float] = []
             deadline = time.monotonic() + args.max_seconds
@@ -214,6 +235,8 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             load_seconds = time.perf_counter() - started
+            cpu_after = cpu_seconds(process.pid)
+            cpu_own, cpu_load = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
             after = rss_mb(process.pid)
             warm_zip_seconds, _ = school_zip(client)
             exited = process.poll()
@@ -223,7 +246,8 @@ def main() -> None:
 
     load_requests = client.requests - requests_before
     print(f"{args.organizers} organizers x {args.edits} edits over loopback in {load_seconds:.1f} s "
-          f"({len(latencies)} previews, {load_requests} requests), {os.cpu_count()} cores\n")
+          f"({len(latencies)} previews, {load_requests} requests), {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f} at the end\n")
     print("| measure | value | target |")
     print("| --- | --- | --- |")
     print(f"| first preview (cold shared render) | {cold * 1000:.0f} ms | |" if cold else "| first preview | failed | |")
@@ -236,6 +260,8 @@ def main() -> None:
         print(f"| preview with {args.organizers} at once, p95 (POST + images) | "
               f"{percentile(latencies, 0.95) * 1000:.0f} ms | ≤ 500 ms |")
         print(f"| previews served per second under that load | {len(latencies) / load_seconds:.1f} | |")
+        print(f"| server CPU per preview, with its render workers (the server alone) | "
+              f"{cpu_load / len(latencies) * 1000:.0f} ms ({cpu_own / len(latencies) * 1000:.0f} ms) | |")
     print(f"| school ZIP (POST /school + download), warm | {warm_zip_seconds:.2f} s "
           f"(first {zip_seconds:.2f} s, {zip_bytes / 1e6:.1f} MB) | ≤ 1 s |")
     print(f"| errors | {len(client.errors)} of {client.requests} requests | 0 |")

@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import re
 import zipfile
 from html import escape, unescape
@@ -210,13 +211,14 @@ def test_a_good_form_shows_the_preview_and_the_download(client, kit):
     html = kit.text
     download = re.search(r'href="(/school/kit/([^/"]+)/download)">Download</a>', html)
     assert download
-    images = re.findall(r'<img src="(/school/kit/[^"]+/preview/(cover|poster|flyer)\.png)" alt="([^"]+)"', html)
-    assert [name for _, name, _ in images] == ["cover", "poster", "flyer"]
+    images = re.findall(r'<figure class="preview-(cover|poster|flyer)"><img src="(/school/preview/[0-9a-f]{64}\.jpg)" '
+                        r'alt="([^"]+)"', html)
+    assert [name for name, _, _ in images] == ["cover", "poster", "flyer"]
     assert all("Riverside &lt;High&gt; &amp; Co" in alt for _, _, alt in images)
-    for url, _, _ in images:
+    for _, url, _ in images:
         image = client.get(url)
-        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
-        assert Image.open(io.BytesIO(image.content)).width == 480
+        assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+        assert Image.open(io.BytesIO(image.content)).width == 320
 
 
 def test_the_kit_zip_has_the_packet_with_the_name_exactly_as_typed(client, kit, tmp_path):
@@ -265,7 +267,9 @@ def test_tokens_are_unguessable_and_not_cross_readable(client, kit, work):
     token = re.search(r"/school/kit/([^/\"]+)/download", kit.text).group(1)
     assert len(token) == 32 and re.fullmatch(r"[A-Za-z0-9_-]+", token)
     other = token[:-1] + ("A" if token[-1] != "A" else "B")
-    for url in (f"/school/kit/{other}/download", f"/school/kit/{other}/preview/cover.png",
+    image = re.search(r'src="/school/preview/([0-9a-f]{64})\.jpg"', kit.text).group(1)
+    other_image = image[:-1] + ("0" if image[-1] != "0" else "1")
+    for url in (f"/school/kit/{other}/download", f"/school/preview/{other_image}.jpg", "/school/preview/cover.jpg",
                 f"/roster/jobs/{token}", f"/roster/jobs/{token}/download", f"/roster/jobs/{token}/status",
                 "/school/kit/../download", "/school/kit/short/download"):
         response = client.get(url)
@@ -283,10 +287,10 @@ def test_preview_json_gives_the_pictures_or_the_problems(client, work):
         data = response.json()
         assert data["ok"] and [image["name"] for image in data["images"]] == ["cover", "poster", "flyer"]
         assert all(name in image["alt"] for image in data["images"])
-        token = data["images"][0]["url"].split("/")[3]
-        assert client.get(data["images"][0]["url"]).headers["content-type"] == "image/png"
-        assert not (work / "tokens" / token / "input").exists()  # what was typed is not kept
-        assert client.get(f"/school/kit/{token}/download").status_code == 404  # a preview keeps pictures only
+        assert client.get(data["images"][0]["url"]).headers["content-type"] == "image/jpeg"
+        # What was typed is not kept: a preview leaves no folder behind, only pictures in memory.
+        assert not list((work / "forms").iterdir())
+        assert not any(name in path.read_bytes().decode("latin-1") for path in (work / "tokens").rglob("*.csv"))
     bad = client.post("/school/preview", data={"name": "", "contact_email": "nope"})
     assert bad.status_code == 422
     problems = bad.json()["problems"]
@@ -496,7 +500,7 @@ def test_expired_tokens_and_shutdown_delete_their_folders(tmp_path):
     assert not any((tmp_path / "server" / "tokens").iterdir())
 
 
-def test_a_client_that_disconnects_mid_download_ends_the_stream_quietly(client, kit):
+def test_a_client_that_disconnects_mid_download_ends_the_stream_quietly(client, kit, work):
     url = re.search(r'href="(/school/kit/[^/"]+/download)"', kit.text).group(1)
     app = client.app
     sent = []
@@ -527,7 +531,15 @@ def test_a_client_that_disconnects_mid_download_ends_the_stream_quietly(client, 
 
     asyncio.run(run())
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200
+    # Cleaned up: the ZIP's generator closed the file it was reading (nothing of the kit is held open).
+    kit_folder = str(work / "tokens" / url.split("/")[3])
+    held = [os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if os.path.exists(fd)]
+    assert not [target for target in held if target.startswith(kit_folder)]
     assert client.get("/healthz").status_code == 200  # the server goes on
+    again = client.get(url)
+    assert again.status_code == 200 and zipfile.ZipFile(io.BytesIO(again.content)).testzip() is None
+    # It stopped when the client went: most of the ZIP was never made.
+    assert sum(len(m.get("body", b"")) for m in sent[1:]) < len(again.content) / 2
 
 
 def test_create_app_reports_a_broken_campaign(tmp_path):

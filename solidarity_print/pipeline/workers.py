@@ -54,6 +54,7 @@ class WorkerSetup:
     key: str  # fingerprint of the inputs: a long-lived worker reuses its renderer only for the same build inputs
     isolate: bool = True  # cap this process's memory (only in processes the build owns)
     cache: Path | None = None  # folder of the content-addressed cache, None for no cache
+    keep: bool = True  # keep finished files in the cache (a web preview's are thrown away at once)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets:
         data, entry = _render(item, maker, packets)
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
-        if cache:
+        if cache and setup.keep:
             cache.put(_key(setup, item), data, entry)
         return Outcome(data, entry)
     except _OutOfTime:

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import InputError, OutputError, SolidarityError
 from ..inputs.config import load_campaign
 from ..inputs.roster import COLUMNS
 from ..model import Campaign
@@ -26,7 +27,8 @@ from ..render import i18n
 from ..resources import ASSETS
 from . import roster_pages, school_pages
 from .builder import Builder
-from .jobs import Queue, Tokens
+from .forms import scrub
+from .jobs import Full, Queue, Tokens
 from .limits import BodyLimit, BodyTooLarge
 from .security import SecurityHeaders
 from .settings import MB, WebSettings
@@ -43,7 +45,7 @@ class Web:
         self.campaign = campaign
         self.settings = settings
         self.work = work
-        self.tokens = Tokens(work / "tokens", settings.token_seconds)
+        self.tokens = Tokens(work / "tokens", settings.token_seconds, settings.live_tokens, work, settings.data_bytes)
         self.queue = Queue(settings.jobs_at_once, settings.jobs_waiting)
         self.builder = Builder(campaign, settings, work / "cache")
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
@@ -63,6 +65,18 @@ class Web:
 
     def error(self, request: Request, status: int, message: str, headers: dict | None = None) -> HTMLResponse:
         return self.page(request, "error.html", status=status, message=message, headers=headers)
+
+    def failure(self, request: Request, exc: SolidarityError, folder: Path) -> tuple[int, str, dict]:
+        """(status, message, headers) for a build that failed: the input's problems (422), a server that
+        cannot store the files (503, try later), or a document that could not be rendered (500); never
+        a path of the server's."""
+        t = words(self.campaign, self.lang(request))
+        if isinstance(exc, InputError):
+            return 422, t["build_input"] + " " + "; ".join(scrub(p.message, folder) for p in exc.problems), {}
+        if isinstance(exc, OutputError):
+            log.error("a build could not write its files: %s", type(exc).__name__)
+            return 503, t["build_output"], {"retry-after": "300"}
+        return 500, t["build_failed"] + " " + scrub(str(exc), folder), {}
 
 
 def _language_name(code: str) -> str:
@@ -111,6 +125,10 @@ def create_app(campaign_file: Path | None = None, settings: WebSettings = WebSet
                    400: t["bad_form"]}.get(exc.status_code, exc.detail)
         return web.error(request, exc.status_code, message, headers=exc.headers)
 
+    async def full(request: Request, exc: Full):
+        log.warning("refused a new kit or job: no room (%s)", exc.reason)
+        return web.error(request, 503, words(campaign, web.lang(request))["full"], headers={"retry-after": "300"})
+
     async def server_error(request: Request, exc: Exception):
         log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
         return web.error(request, 500, words(campaign, web.lang(request))["server_error"])
@@ -126,7 +144,8 @@ def create_app(campaign_file: Path | None = None, settings: WebSettings = WebSet
     ]
     return Starlette(routes=routes, lifespan=lifespan,
                      middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limit_for=settings.body_limit, refuse=refuse)],
-                     exception_handlers={BodyTooLarge: too_large, HTTPException: http_error, 500: server_error})
+                     exception_handlers={BodyTooLarge: too_large, Full: full, HTTPException: http_error,
+                                         500: server_error})
 
 
 def _too_large(web: Web, request: Request, limit: int, what: str = "upload") -> HTMLResponse:

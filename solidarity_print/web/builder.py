@@ -1,22 +1,31 @@
 """Builds for the web: previews and school kits on one warm pool of render workers, district jobs on their own."""
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
+import pickle
 import shutil
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 
-from ..build import BuildOptions, build
-from ..errors import SolidarityError
-from ..model import Campaign
+from ..build import BuildOptions, _output_options, _overlay_characters, build
+from ..errors import RenderError, SolidarityError
+from ..model import Campaign, School
 from ..pipeline import workers
+from ..pipeline.cache import inputs_fingerprint
 from ..pipeline.output import MANIFEST
+from ..pipeline.plan import poster_paper
 from .jobs import Entry
-from .preview import PreviewImage, pages_to_preview, rasterise
+from .preview import PREVIEWS, PreviewImage, file_in_worker, preview_in_worker
+from .preview_store import PreviewStore, page_parts
 from .settings import WebSettings
+
+FINGERPRINT_SECONDS = 5.0  # how long a preview trusts the theme's files unchanged (hashing them costs 8 ms)
 
 
 class JobTooLong(SolidarityError):
@@ -34,6 +43,9 @@ class Builder:
         self.cache = cache
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self.images = PreviewStore(settings.preview_bytes)
+        self._fingerprint: tuple[float, str] | None = None
+        self._campaign_bytes: bytes | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -41,56 +53,107 @@ class Builder:
                 self._pool.shutdown(wait=False, cancel_futures=True)  # a worker crashed: start afresh
                 self._pool = None
             if self._pool is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
-                # Workers cap their own memory as a build's own pool does (the time limit needs a
-                # process per build, so district jobs get one of those instead).
-                self._pool = ProcessPoolExecutor(max_workers=self.settings.workers or os.cpu_count() or 1,
-                                                 mp_context=context, initializer=workers._apply_memory_limit,
-                                                 initargs=(workers.Limits(),))
+                self._pool = _process_pool(self.settings.workers)
             return self._pool
 
-    def preview(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
-        """The packet in one language, and PNGs of its cover, a poster and a flyer."""
-        options = BuildOptions(roster=roster_file, languages=(lang,), only=("packets",), cache=self.cache)
-        images = self._build_and_rasterise(entry, options, lang)
-        # Only the pictures are kept: a preview is made on every pause in typing.
-        shutil.rmtree(entry.out, ignore_errors=True)
-        shutil.rmtree(roster_file.parent, ignore_errors=True)
-        entry.files = []
-        return images
+    async def preview(self, school: School, lang: str, folder: Path) -> list[PreviewImage]:
+        """Images of the cover, a poster and a flyer of `school`'s packet in `lang` (its logo, if any, in
+        `folder`). Pages drawn from the same inputs before come from memory; the others are drawn onto
+        the shared render and rasterised in a render worker, and nothing is written to disk."""
+        school = replace(school, poster_paper=poster_paper(school, None))  # as build() plans it
+        options = BuildOptions(languages=(lang,), only=("packets",), cache=self.cache)
+        main, fallback = _overlay_characters(self.campaign, [school])
+        setup = workers.WorkerSetup(campaign=self.campaign, extra_folders=(folder,),
+                                    packets=replace(options.packets, overlay_chars=main, overlay_fallback_chars=fallback),
+                                    limits=options.limits, key=self._inputs_key(options), isolate=False,
+                                    cache=self.cache, keep=False)
+        keys = {name: self.images.key(setup.key, page_parts(school, lang, name)) for name in PREVIEWS}
+        found = {name: self.images.get(key) for name, key in keys.items()}
+        wanted = tuple(name for name, image in found.items() if image is None)
+        if wanted:
+            item = workers.Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang)
+            images, error = await self._in_worker(preview_in_worker, replace(setup, campaign=None),
+                                                  self._pickled_campaign(), item, wanted)
+            if error:
+                raise RenderError(*error)
+            for name in wanted:
+                found[name] = images.get(name, ("", b""))
+                self.images.put(keys[name], *found[name])
+        return [PreviewImage(name, found[name][0], keys[name]) for name in PREVIEWS if found[name][1]]
 
     def kit(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
         """The school's whole kit (packet, posters, flyers per language, manifest) and its preview."""
-        options = BuildOptions(roster=roster_file, cache=self.cache)
-        return self._build_and_rasterise(entry, options, lang)
-
-    def _build_and_rasterise(self, entry: Entry, options: BuildOptions, lang: str) -> list[PreviewImage]:
-        result = self._run(options, entry.out, executor=self._executor())
+        result = self._run(BuildOptions(roster=roster_file, cache=self.cache), entry.out, executor=self._executor())
         entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
         packet = next((e for e in result.entries if e.kind == "packet" and e.lang == lang), None)
         packet = packet or next(e for e in result.entries if e.kind == "packet")
-        images = rasterise(entry.out / packet.path, pages_to_preview(packet.as_json()), entry.folder / "preview")
+        # Rasterised in a worker: PDFium takes one call at a time per process, and the server has
+        # requests to answer meanwhile.
+        images = self._executor().submit(file_in_worker, entry.out / packet.path, packet.as_json()).result()
+        shown = []
+        for name, (title, data) in images.items():
+            key = self.images.key(entry.token, (name, packet.sha256))
+            self.images.put(key, title, data)
+            shown.append(PreviewImage(name, title, key))
         # What was typed is in the PDFs only; the logo stays (for the kit's lifetime) so that the
         # form, sent again with a fix, keeps it: browsers never re-send a file field.
-        options.roster.unlink(missing_ok=True)
-        return images
+        roster_file.unlink(missing_ok=True)
+        return shown
+
+    async def _in_worker(self, function, *args):
+        try:
+            return await asyncio.wrap_future(self._executor().submit(function, *args))
+        except BrokenProcessPool:
+            raise RenderError("packet", "the renderer stopped while making the preview; try again") from None
+
+    def _pickled_campaign(self) -> bytes:
+        """The campaign as bytes, made once: a bytes object crosses to a worker for the price of a copy."""
+        if self._campaign_bytes is None:
+            self._campaign_bytes = pickle.dumps(self.campaign)
+        return self._campaign_bytes
+
+    def _inputs_key(self, options: BuildOptions) -> str:
+        """The build's input fingerprint (as build() computes it), hashed again at most every few seconds."""
+        now = time.monotonic()
+        if self._fingerprint is None or now - self._fingerprint[0] > FINGERPRINT_SECONDS:
+            self._fingerprint = (now, inputs_fingerprint(self.campaign, _output_options(options)))
+        return self._fingerprint[1]
 
     def district(self, entry: Entry, roster_file: Path) -> None:
-        """Every school of the roster into the job's folder, reporting progress on `entry`; stopped when
-        the job passes its time."""
-        deadline = time.monotonic() + self.settings.job_seconds
+        """Every school of the roster into the job's folder, reporting progress on `entry`. When the job
+        passes its time it is stopped at once, even in the middle of a file (its workers are ended),
+        and its folder is removed."""
+        pool = _process_pool(self.settings.workers)  # its own, so that ending it ends only this job
+        late = threading.Event()
+
+        def stop():
+            late.set()
+            _kill(pool)
 
         def progress(finished, total):
             entry.files_total = total
             for done in finished:
-                if time.monotonic() > deadline:
-                    raise JobTooLong(f"the build took longer than {self.settings.job_seconds} s and was stopped")
+                if late.is_set():
+                    raise JobTooLong("late")
                 entry.files_done += 1
                 yield done
 
-        options = BuildOptions(roster=roster_file, cache=self.cache, workers=self.settings.workers)
-        result = self._run(options, entry.out, progress=progress)
+        timer = threading.Timer(self.settings.job_seconds, stop)
+        timer.daemon = True
+        timer.start()
+        try:
+            options = BuildOptions(roster=roster_file, cache=self.cache, workers=self.settings.workers)
+            result = self._run(options, entry.out, progress=progress, executor=pool)
+        except Exception:
+            if not late.is_set():
+                raise
+            shutil.rmtree(entry.folder, ignore_errors=True)
+            raise JobTooLong(f"the build took longer than {self.settings.job_seconds} s and was stopped; "
+                             "try fewer schools at a time") from None
+        finally:
+            timer.cancel()
+            _kill(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
         entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
 
     def _run(self, options: BuildOptions, out: Path, **kwargs):
@@ -110,7 +173,20 @@ class Builder:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                for process in list(getattr(self._pool, "_processes", {}).values()):
-                    process.kill()
+                _kill(self._pool)
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+def _process_pool(count: int | None) -> ProcessPoolExecutor:
+    """Render processes that cap their own memory as a build's own pool does. Items on them have no
+    alarm of their own: a district job's time limit ends its whole pool instead."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
+    return ProcessPoolExecutor(max_workers=count or os.cpu_count() or 1, mp_context=context,
+                               initializer=workers._apply_memory_limit, initargs=(workers.Limits(),))
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()

@@ -13,7 +13,7 @@ from ..model import AUDIENCES, Campaign, School
 # The form's fields are roster columns, in the roster's order (the slug is made from the name).
 FORM_FIELDS = tuple(column for column in roster.COLUMNS
                     if column in ("name", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
-                                  "languages", "paper", "audience", "grade_band"))
+                                  "languages", "paper", "audience", "grade_band", "poster_paper", "link"))
 TEXT_FIELDS = tuple(column for column in FORM_FIELDS if column not in ("logo", "languages"))
 FIELD_OF_COLUMN = {"slug": "name"}  # the slug is made from the name, so its problems are the name's
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
@@ -144,3 +144,4 @@ def problem_rows(problems: list[Problem], folder: Path) -> list[dict[str, str]]:
 PAPER_CHOICES = roster.PACKET_PAPERS
 AUDIENCE_CHOICES = AUDIENCES + ("both",)
 GRADE_CHOICES = ("",) + roster.GRADE_BANDS
+POSTER_PAPER_CHOICES = ("",) + roster.POSTER_PAPERS  # "": the packet's paper decides (tabloid, or A3 with A4)

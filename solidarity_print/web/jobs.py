@@ -1,6 +1,7 @@
 """Token folders (kits and district jobs), a bounded queue of jobs, and deletion when their time is up."""
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -12,6 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+MEASURE_SECONDS = 2.0  # the data folder's size is measured again at most this often
+
+
+class Full(Exception):
+    """No room for another kit or job: too many live tokens, or too many bytes under the data folder."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "tokens" or "disk"
 
 
 @dataclass
@@ -57,13 +67,23 @@ class Tokens:
     """Every live token folder under `root`: made with secrets.token_urlsafe, found only by exact token,
     deleted after `lifetime` seconds (not while its job runs) and all of them at close."""
 
-    def __init__(self, root: Path, lifetime: float):
+    def __init__(self, root: Path, lifetime: float, most: int = 0, data: Path | None = None, max_bytes: int = 0):
+        """At most `most` live tokens and `max_bytes` under the `data` folder (0: no limit)."""
         self.root = root
         self.lifetime = lifetime
+        self.most, self.data, self.max_bytes = most, data or root, max_bytes
         self._entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
+        self._measured: tuple[float, int] | None = None
 
     def new(self, kind: str) -> Entry:
+        """A new token and its folder; Full when the server has no room for it (before any work starts)."""
+        if self.most and len(self._entries) >= self.most:
+            self.sweep()  # expired ones not swept yet make room
+            if len(self._entries) >= self.most:
+                raise Full("tokens")
+        if self.max_bytes and self.used_bytes() >= self.max_bytes:
+            raise Full("disk")
         token = secrets.token_urlsafe(24)  # 32 characters, 192 random bits
         folder = self.root / token
         folder.mkdir(parents=True)
@@ -100,6 +120,20 @@ class Tokens:
             entries = list(self._entries.values())
         for entry in entries:
             self.drop(entry)
+
+    def used_bytes(self) -> int:
+        """Bytes of the files under the data folder (uploads, kits, jobs and the render cache)."""
+        now = time.monotonic()
+        if self._measured is None or now - self._measured[0] > MEASURE_SECONDS:
+            total = 0
+            for folder, _, files in os.walk(self.data):
+                for name in files:
+                    try:
+                        total += os.lstat(os.path.join(folder, name)).st_size
+                    except OSError:  # deleted meanwhile
+                        pass
+            self._measured = (now, total)
+        return self._measured[1]
 
     def _expired(self, entry: Entry) -> bool:
         return entry.state not in ("queued", "running") and time.monotonic() - entry.created > self.lifetime

@@ -44,8 +44,12 @@ async def _save(upload, target, limit: int, what: str) -> None:
 
 async def submit(web, request: Request) -> Response:
     t = words(web.campaign, web.lang(request))
-    form = await request.form(**FORM_LIMITS)
-    entry = web.tokens.new("job")
+    entry = web.tokens.new("job")  # first: a server without room says so before the upload is read
+    try:
+        form = await request.form(**FORM_LIMITS)
+    except BaseException:
+        web.tokens.drop(entry)
+        raise
     folder = entry.folder / "input"
     folder.mkdir()
     try:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from starlette.routing import Route
 from ..errors import SolidarityError
 from . import forms
 from .limits import BodyTooLarge
+from .preview import MEDIA_TYPE
 from .words import words
 from .zips import stream_folder
 
@@ -25,7 +28,7 @@ def routes(web) -> list[Route]:
         Route("/school", partial(form_page, web), methods=["GET"]),
         Route("/school", partial(submit, web), methods=["POST"]),
         Route("/school/preview", partial(preview, web), methods=["POST"]),
-        Route("/school/kit/{token}/preview/{name}.png", partial(preview_image, web)),
+        Route("/school/preview/{key}.jpg", partial(preview_image, web)),
         Route("/school/kit/{token}/download", partial(download, web)),
         Route("/school/kit/{token}/file/{path:path}", partial(single_file, web)),
     ]
@@ -42,14 +45,15 @@ def _render(web, request, form, checked=None, status=200, images=(), entry=None,
     general = checked.general if checked and not checked.ok else []
     return web.page(request, "school.html", status=status, form=form, errors=errors, general=general,
                     warnings=checked.warnings if checked else {}, fields=forms.FORM_FIELDS,
-                    images=[_image(entry, image, t, form.values.get("name", "")) for image in images],
+                    images=[_image(image, t, form.values.get("name", "")) for image in images],
                     entry=entry, upload=upload, logo_name=logo_name,
                     papers=forms.PAPER_CHOICES, audiences=forms.AUDIENCE_CHOICES, grades=forms.GRADE_CHOICES,
+                    poster_papers=forms.POSTER_PAPER_CHOICES,
                     default_paper=web.campaign.default_paper, default_audience=web.campaign.default_audience)
 
 
-def _image(entry, image, t, school: str) -> dict:
-    return dict(url=f"/school/kit/{entry.token}/preview/{image.name}.png", name=image.name, caption=t[f"preview_{image.name}"],
+def _image(image, t, school: str) -> dict:
+    return dict(url=f"/school/preview/{image.key}.jpg", name=image.name, caption=t[f"preview_{image.name}"],
                 alt=t[f"alt_{image.name}"].format(school=school, title=image.title))
 
 
@@ -76,11 +80,10 @@ async def _read(web, request: Request):
         await form.close()
 
 
-async def _check(web, request: Request):
+async def _check(web, request: Request, folder: Path):
     school = await _read(web, request)
-    entry = web.tokens.new("kit")
-    checked = await asyncio.to_thread(forms.check_school, school, entry.folder / "input", web.campaign)
-    return school, entry, checked
+    checked = await asyncio.to_thread(forms.check_school, school, folder, web.campaign)
+    return school, checked
 
 
 def _language(web, request, school) -> str:
@@ -89,38 +92,46 @@ def _language(web, request, school) -> str:
 
 
 async def submit(web, request: Request) -> Response:
-    form, entry, checked = await _check(web, request)
+    entry = web.tokens.new("kit")
+    form, checked = await _check(web, request, entry.folder / "input")
     if not checked.ok:
+        if not form.logo:  # nothing to keep for the next try
+            web.tokens.drop(entry)
         return _render(web, request, form, checked, status=422, upload=entry.token if form.logo else None,
                        logo_name=form.logo_filename if form.logo else "")
     try:
         images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file,
                                          _language(web, request, checked.school))
     except SolidarityError as exc:
+        status, message, headers = web.failure(request, exc, entry.folder)
         web.tokens.drop(entry)
-        return web.error(request, 500, forms.scrub(str(exc), entry.folder))
+        return web.error(request, status, message, headers=headers)
     return _render(web, request, form, checked, images=images, entry=entry, upload=entry.token if form.logo else None,
                    logo_name=form.logo_filename if form.logo else "")
 
 
 async def preview(web, request: Request) -> Response:
-    """For the page's script: {"ok": true, "images": [{url, alt, name}]} or {"ok": false, "problems": [...]}."""
-    form, entry, checked = await _check(web, request)
-    if not checked.ok:
-        web.tokens.drop(entry)
-        problems = [dict(field=name, id=f"field-{name}", message=message)
-                    for name, messages in checked.by_field.items() for message in messages]
-        problems += [dict(field="", id="", message=message) for message in checked.general]
-        return JSONResponse({"ok": False, "problems": problems}, status_code=422)
+    """For the page's script: {"ok": true, "images": [{url, alt, name}]} or {"ok": false, "problems": [...]}.
+    A preview keeps nothing on disk: the form's one-row roster (and logo) live only while it is drawn."""
+    (web.work / "forms").mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=web.work / "forms"))
     try:
-        images = await asyncio.to_thread(web.builder.preview, entry, checked.roster_file,
-                                         _language(web, request, checked.school))
-    except SolidarityError as exc:
-        web.tokens.drop(entry)
-        return JSONResponse({"ok": False, "problems": [dict(field="", id="", message=forms.scrub(str(exc), entry.folder))]},
-                            status_code=500)
+        form, checked = await _check(web, request, folder)
+        if not checked.ok:
+            problems = [dict(field=name, id=f"field-{name}", message=message)
+                        for name, messages in checked.by_field.items() for message in messages]
+            problems += [dict(field="", id="", message=message) for message in checked.general]
+            return JSONResponse({"ok": False, "problems": problems}, status_code=422)
+        try:
+            images = await web.builder.preview(checked.school, _language(web, request, checked.school), folder)
+        except SolidarityError as exc:
+            status, message, headers = web.failure(request, exc, folder)
+            return JSONResponse({"ok": False, "problems": [dict(field="", id="", message=message)]},
+                                status_code=status, headers=headers)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     t = words(web.campaign, web.lang(request))
-    return JSONResponse({"ok": True, "images": [_image(entry, image, t, form.values["name"]) for image in images]})
+    return JSONResponse({"ok": True, "images": [_image(image, t, form.values["name"]) for image in images]})
 
 
 def _kit(web, request: Request, built: bool = True):
@@ -131,12 +142,10 @@ def _kit(web, request: Request, built: bool = True):
 
 
 async def preview_image(web, request: Request) -> Response:
-    entry = _kit(web, request, built=False)
-    name = request.path_params["name"]
-    path = entry.folder / "preview" / f"{name}.png"
-    if name not in ("cover", "poster", "flyer") or not path.is_file():
+    found = web.builder.images.get(request.path_params["key"])
+    if not found or not found[1]:
         raise HTTPException(404)
-    return FileResponse(path, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
+    return Response(found[1], media_type=MEDIA_TYPE, headers={"cache-control": "private, max-age=3600"})
 
 
 async def download(web, request: Request) -> Response:

@@ -18,6 +18,8 @@ class WebSettings:
     jobs_at_once: int = 1
     jobs_waiting: int = 20  # beyond this many queued jobs the server says it is busy
     job_seconds: int = 3600
+    live_tokens: int = 500  # kits and jobs alive at once; beyond, new ones are refused (503) until some expire
+    data_bytes: int = 4096 * MB  # everything under the work folder (uploads, kits, jobs, cache); beyond, refused
     token_seconds: int = 3600  # uploads, kits and jobs are deleted this long after they were made
     work_folder: Path | None = None  # None: a new temporary folder, removed at shutdown
     workers: int | None = None  # render processes; None means one per core
@@ -25,6 +27,7 @@ class WebSettings:
     zip_unpacked_bytes: int = 500 * MB
     form_overhead: int = 256 * 1024  # the text fields and multipart framing around the files
     sweep_seconds: float = 60.0
+    preview_bytes: int = 16 * MB  # preview images kept in memory (about 12 KB each), least recently used dropped
     warm_up: bool = True  # at start, build one made-up school's kit so the first visitor's preview is quick
 
     def body_limit(self, path: str) -> int | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import stat
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -39,22 +40,66 @@ def stream_folder(folder: Path, files: list[str], prefix: str = "") -> Iterator[
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED) as archive:
         for name in files:
-            with (folder / name).open("rb") as source, archive.open(prefix + name, "w", force_zip64=True) as target:
-                while chunk := source.read(CHUNK):
+            with archive.open(prefix + name, "w", force_zip64=True) as target:
+                offset = 0
+                while chunk := _read_at(folder / name, offset):
+                    offset += len(chunk)
                     target.write(chunk)
                     yield pipe.take()
             yield pipe.take()
     yield pipe.take()
 
 
+def _read_at(path: Path, offset: int) -> bytes:
+    """CHUNK bytes of `path` from `offset`, the file closed again before they are sent: a client that goes
+    away leaves this generator suspended until it is collected, and it must not hold a file open meanwhile."""
+    with path.open("rb") as source:
+        source.seek(offset)
+        return source.read(CHUNK)
+
+
 class BadZip(Exception):
     """A logo ZIP that is not unpacked; the message says why, in words for the page."""
+
+
+EOCD = b"PK\x05\x06"  # end of central directory record: 22 bytes and a comment of up to 65,535
+ZIP64_LOCATOR = b"PK\x06\x07"  # 20 bytes just before it, pointing at the ZIP64 end record
+ZIP64_EOCD = b"PK\x06\x06"
+
+
+def check_directory(archive_path: Path, max_entries: int, max_directory_bytes: int) -> None:
+    """Refuse (BadZip) a ZIP whose end record announces more than `max_entries` entries or a central
+    directory over `max_directory_bytes`, reading only its tail: zipfile reads the whole central
+    directory into memory before anyone can count it."""
+    with archive_path.open("rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 22 - 65535 - 20))
+        tail = handle.read()
+        end = tail.rfind(EOCD)
+        if end < 0 or len(tail) - end < 22:
+            raise BadZip("the logos file is not a ZIP archive")
+        entries, directory = struct.unpack("<HI", tail[end + 10:end + 16])
+        locator = end - 20
+        if locator >= 0 and tail[locator:locator + 4] == ZIP64_LOCATOR:
+            (offset,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
+            handle.seek(offset)
+            record = handle.read(56)
+            if len(record) < 56 or record[:4] != ZIP64_EOCD:
+                raise BadZip("the logos file is not a ZIP archive")
+            entries, directory = struct.unpack("<QQ", record[32:48])
+    if entries > max_entries:
+        raise BadZip(f"the logos ZIP has {entries:,} entries; at most {max_entries:,} are accepted")
+    if directory > max_directory_bytes:
+        raise BadZip(f"the logos ZIP's list of files takes {directory:,} bytes; at most {max_directory_bytes:,} "
+                     "are accepted")
 
 
 def unpack_logos(archive_path: Path, folder: Path, max_entries: int, max_bytes: int) -> list[str]:
     """Unpack the images of a logo ZIP into `folder`, keeping their folders; refuses (BadZip) a ZIP with
     too many entries, paths leaving the folder, symbolic links, or more than `max_bytes` unpacked
     (counted while unpacking, not trusted from the header). Returns the names unpacked."""
+    # A file name in a ZIP takes at most 65,535 bytes, but no logo needs more than 1 KB of name and header.
+    check_directory(archive_path, max_entries, max_entries * 1024)
     try:
         archive = zipfile.ZipFile(archive_path)
     except (zipfile.BadZipFile, OSError, ValueError):
