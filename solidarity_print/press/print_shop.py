@@ -26,12 +26,14 @@ OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
 @dataclass(frozen=True)
 class PrintShopFile:
-    """A print-shop PDF: its bytes, pages, and the trim size and bleed of its first page in points."""
+    """A print-shop PDF: its bytes, pages, the trim size and bleed of its first page in points, and
+    every page's trim size."""
 
     data: bytes
     pages: int
     trim: tuple[float, float]
     bleed: float
+    page_trims: tuple[tuple[float, float], ...] = ()
 
 
 def bleed_for(width: float, height: float) -> float:
@@ -56,7 +58,7 @@ def print_shop_pdf(data: bytes, *, title: str, lang: str, created: dt.date) -> P
         pdf.save(buffer, deterministic_id=True, min_version="1.6",
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     (width, height), bleed = trims[0]
-    return PrintShopFile(buffer.getvalue(), len(trims), (width, height), bleed)
+    return PrintShopFile(buffer.getvalue(), len(trims), (width, height), bleed, tuple(size for size, _ in trims))
 
 
 def _bleed_page(pdf: pikepdf.Pdf, page: pikepdf.Page) -> tuple[tuple[float, float], float]:
