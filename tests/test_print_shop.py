@@ -294,8 +294,9 @@ def test_bad_default_copies_name_the_key(tmp_path):
     toml = campaign_with_defaults(tmp_path / "campaign", "poster_copies = 2.5\nflyer_copies = 200000\n")
     with pytest.raises(InputError) as error:
         load_campaign(toml)
-    wheres = {p.where for p in error.value.problems if not p.warning}
-    assert {"defaults.poster_copies", "defaults.flyer_copies"} <= wheres
+    found = {(p.where, p.message) for p in error.value.problems if not p.warning}
+    assert {("defaults.poster_copies", "must be a whole number of copies, not float"),
+            ("defaults.flyer_copies", "200,000 copies is more than 100,000: is that a typo?")} <= found
 
 
 def test_a_logo_far_below_print_resolution_stops_the_build_and_writes_nothing(tmp_path):
@@ -313,5 +314,6 @@ def test_a_logo_far_below_print_resolution_stops_the_build_and_writes_nothing(tm
 
 def test_print_shop_without_posters_flyers_or_packets_is_a_usage_mistake(tmp_path):
     result = CliRunner().invoke(cli, ["build", "--only", "guides", "--print-shop", "--out", str(tmp_path / "o")])
-    assert result.exit_code == 2 and "--print-shop" in result.output
+    assert result.exit_code == 2
+    assert "--print-shop: makes print-shop files of posters, flyers and packets: --only guides has none" in result.output
     assert not (tmp_path / "o").exists()
