@@ -37,20 +37,22 @@ def placed_images(data: bytes) -> list[PlacedImage]:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             resources = page.obj.get("/Resources", pikepdf.Dictionary())
-            if _has_images(resources, 0):
+            if _draws_images(page, resources):
                 _walk(pikepdf.parse_content_stream(page), resources, (1, 0, 0, 1, 0, 0), number, found, 0)
     return found
 
 
-def _has_images(resources, depth: int) -> bool:
-    """True if these resources, or those of forms they hold, name an image: pages without one are not parsed."""
-    if depth > DEEPEST_FORM:
+def _draws_images(page: pikepdf.Page, resources) -> bool:
+    """True if the page's content names an image or a form: only such pages are parsed. (A packet's
+    pages share one resource dictionary that lists the cover's logo, so the resources alone do not tell.)"""
+    names = [name.encode() for name, xobject in resources.get("/XObject", {}).items()
+             if xobject.get("/Subtype") in ("/Image", "/Form")]
+    if not names:
         return False
-    for xobject in resources.get("/XObject", {}).values():
-        subtype = xobject.get("/Subtype")
-        if subtype == "/Image" or (subtype == "/Form" and _has_images(xobject.get("/Resources", {}), depth + 1)):
-            return True
-    return False
+    contents = page.obj.get("/Contents")
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    data = b"".join(stream.read_bytes() for stream in streams)
+    return any(name in data for name in names)
 
 
 def _walk(instructions, resources, matrix, page: int, found: list[PlacedImage], depth: int) -> None:
