@@ -317,3 +317,18 @@ def test_print_shop_without_posters_flyers_or_packets_is_a_usage_mistake(tmp_pat
     assert result.exit_code == 2
     assert "--print-shop: makes print-shop files of posters, flyers and packets: --only guides has none" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_without_a_roster_the_campaign_files_get_print_files_and_a_ticket_with_one_copy_each(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "--only", "posters", "--lang", "en", "--paper", "a4",
+                                      "--print-shop", "--out", str(out), "--no-cache"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows, data = ticket(out)
+    assert sorted(row["file"] for row in rows) == sorted(f"print/shop/{p.relative_to(out).as_posix()}"
+                                                         for p in (out / "en/posters").glob("*.pdf"))
+    assert len(rows) == 6 and {(row["school"], row["copies"], row["paper"]) for row in rows} == {("", "1", "a4")}
+    with pikepdf.open(out / rows[0]["file"]) as pdf:
+        trim, bleed = box(pdf.pages[0], "/TrimBox"), box(pdf.pages[0], "/BleedBox")
+    assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx((595.28, 841.89), abs=0.01)
+    assert trim[0] - bleed[0] == pytest.approx(ISO_BLEED, abs=0.002)
