@@ -115,6 +115,9 @@ def test_print_shop_files_identify_as_pdf_x4_with_an_output_intent(shop):
             assert meta["xmp:CreateDate"].startswith(campaign.start.isoformat())
             assert str(pdf.docinfo.Trapped) == "/False"
             assert str(pdf.docinfo.CreationDate).startswith(f"D:{campaign.start:%Y%m%d}")
+            assert pdf.pdf_version == "1.6" and meta["dc:title"] == str(pdf.docinfo.Title) == entry["title"]
+            if entry["school"] == "lincoln":
+                assert meta["dc:creator"] == [str(pdf.docinfo.Author)] == ["Lincoln GSA, Lincoln High"]
             [intent] = list(pdf.Root.OutputIntents)
             assert intent.S == "/GTS_PDFX" and intent.Type == "/OutputIntent"
             profile = intent.DestOutputProfile.read_bytes()

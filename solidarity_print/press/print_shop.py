@@ -56,7 +56,8 @@ def print_shop_pdf(data: bytes, *, title: str, lang: str, created: dt.date) -> P
         _drop_screen_parts(pdf)
         _declare_pdfx(pdf, title, lang, created, hashlib.sha256(data).hexdigest())
         buffer = io.BytesIO()
-        pdf.save(buffer, deterministic_id=True, min_version="1.6",
+        # PDF/X-4 is defined on PDF 1.6; nothing we write needs 1.7.
+        pdf.save(buffer, deterministic_id=True, force_version="1.6",
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     (width, height), bleed = trims[0]
     return PrintShopFile(buffer.getvalue(), len(trims), (width, height), bleed, tuple(size for size, _ in trims))
@@ -153,14 +154,17 @@ def _declare_pdfx(pdf: pikepdf.Pdf, title: str, lang: str, created: dt.date, sou
     pdf.docinfo.Trapped = pikepdf.Name("/False")
     pdf.docinfo.GTS_PDFXVersion = "PDF/X-4"
     producer = str(pdf.docinfo.get("/Producer", "solidarity-print"))
+    author = str(pdf.docinfo.get("/Author", ""))  # the XMP must say what Info says
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"solidarity-print:print-shop:{source_hash}")
-    metadata = pdf.make_stream(_xmp(title, lang, f"{created:%Y-%m-%d}T00:00:00Z", producer, document_id).encode())
+    metadata = pdf.make_stream(_xmp(title, lang, f"{created:%Y-%m-%d}T00:00:00Z", producer, author,
+                                    document_id).encode())
     metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
     pdf.Root.Metadata = metadata
 
 
-def _xmp(title: str, lang: str, date: str, producer: str, document_id: uuid.UUID) -> str:
+def _xmp(title: str, lang: str, date: str, producer: str, author: str, document_id: uuid.UUID) -> str:
     """The XMP packet PDF/X-4 asks for: identification, dates matching Info, title, ids, Trapped."""
+    creator = f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>\n" if author else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -180,7 +184,7 @@ def _xmp(title: str, lang: str, date: str, producer: str, document_id: uuid.UUID
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
 <dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>
-</rdf:Description>
+{creator}</rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
