@@ -17,6 +17,7 @@ from .pipeline.output import ManifestEntry, Staging, check_unique_paths, safe_jo
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
+from .press.print_shop_files import PrintShop, planned_paths
 from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
@@ -51,6 +52,7 @@ class BuildOptions:
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
+    print_shop: bool = False  # also a PDF/X-4 file with bleed and crop marks per poster, flyer, packet; a job ticket
 
 
 def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -79,9 +81,11 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     work = _plan(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
-    check_unique_paths([w.path for w in work])
-    for item in work:
-        safe_join(out, item.path)
+    shop_paths = planned_paths([(w.path, w.job.kind if w.job else "packet", _school_of(w) and _school_of(w).slug)
+                                for w in work]) if options.print_shop else []
+    check_unique_paths([w.path for w in work] + shop_paths)
+    for path in [w.path for w in work] + shop_paths:
+        safe_join(out, path)
     # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
     # that changing one school does not invalidate every other school's packet.
     main, fallback = _overlay_characters(campaign, schools)
@@ -90,9 +94,11 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
     previous, problems = previous_entries(out)
-    stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options, languages))
+    stale, kept = sort_out(out, previous, [w.path for w in work] + shop_paths, _scope(options, languages))
     warnings += problems
     entries, cached, started, notices = [], 0, time.monotonic(), {}
+    shop = PrintShop(campaign, duplex=options.packets.duplex, roster=str(options.roster.resolve()) if options.roster
+                     else None) if options.print_shop else None
     with Staging(out) as staging:
         finished = run_all(setup, work, workers=options.workers, executor=executor)
         for item, outcome in (progress(finished, len(work)) if progress else finished):
@@ -103,9 +109,14 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
             entries.append(outcome.entry)
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
+            if shop and (made := shop.add(outcome.entry, outcome.data, _school_of(item))):
+                staging.add(made[0], made[1])
+                entries.append(made[2])
+        for path, data in (shop.ticket().items() if shop else ()):
+            staging.add(path, data)
         staging.commit()
         removed, problems = remove_stale(out, stale)
-    warnings += problems
+    warnings += problems + (shop.warnings if shop else [])
     warnings += [Problem("WeasyPrint", "", notice, warning=True) for notice in notices]
     return BuildResult(out, entries, write_manifest(out, entries + kept), warnings, cached, time.monotonic() - started,
                        campaign, removed, len(kept))
@@ -117,6 +128,9 @@ def _check_options(options: BuildOptions) -> None:
     if unknown or not options.only:
         raise OptionError("--only", f"{', '.join(unknown) or 'nothing'}: choose from {', '.join(KINDS)}")
     filtered = set(options.only) != set(KINDS)
+    if options.print_shop and not {"posters", "flyers", "packets"} & set(options.only):
+        raise OptionError("--print-shop", f"makes print-shop files of posters, flyers and packets: --only "
+                                          f"{','.join(options.only)} has none of them")
     # (option, the words of its value): what only a packet uses
     packet_options = [given for given, used in ((("--duplex", ""), options.packets.duplex),
                                                  (("--posters", "fit "), options.packets.posters != "own")) if used]
@@ -216,6 +230,11 @@ def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str,
         raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
                                     f"(it has: {', '.join(campaign.languages)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted))
+
+
+def _school_of(item: Work) -> School | None:
+    """The school a work item is made for (a packet's, or a personalised poster's or flyer's), or None."""
+    return item.school or (item.job.context.get("school") if item.job else None)
 
 
 def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:

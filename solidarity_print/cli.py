@@ -82,6 +82,9 @@ def cli():
 @click.option("--paper", type=click.Choice(sorted(PAPERS)),
               help="Poster paper (default: tabloid; with --roster, each school's poster_paper, else A3 for A4 "
                    "schools and tabloid for the others); flyers and guides use letter, or A4 with a4/a3 posters.")
+@click.option("--print-shop", is_flag=True,
+              help="Also write a print-shop file (PDF/X-4, bleed, crop marks) of every poster, flyer and packet, "
+                   "and print/job-ticket.csv and .json listing what to print and how many.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
               help="schools.csv: build each school's posters, flyers and packets instead.")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")
@@ -95,8 +98,8 @@ def cli():
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
 @click.option("--preflight", "run_preflight", is_flag=True,
               help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
-def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
-                  cache_folder, no_cache, scheduler, run_preflight):
+def build_command(campaign_file, out, languages, only, paper, print_shop, roster, schools, duplex, poster_mode,
+                  workers, cache_folder, no_cache, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -105,7 +108,7 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
-                           cache=None if no_cache else cache_folder)
+                           cache=None if no_cache else cache_folder, print_shop=print_shop)
 
     def progress(finished, total):
         started, count = time.monotonic(), 0

@@ -81,6 +81,7 @@ class School:
     grade_band: str = ""
     poster_paper: str = ""  # the roster's choice; "" means the default for the school's paper (plan.poster_paper)
     link: str = ""  # the school's own https: link for QR codes and printed addresses; "" means the campaign's
+    copies: tuple[tuple[str, int], ...] = ()  # (piece, copies) from the roster's *_copies columns, e.g. ("poster", 4)
 
     def audiences(self) -> tuple[str, ...]:
         """The guide audiences this school's packet carries."""
@@ -118,6 +119,7 @@ class Campaign:
     warnings: tuple = ()  # Problems that do not stop the build, shown to the user
     author: str = ""  # who the campaign's own files name as author; "" names nobody
     all_languages: tuple[str, ...] = ()  # every language campaign.toml declares; `languages` are those built
+    default_copies: tuple[tuple[str, int], ...] = ()  # (piece, copies) from [defaults] poster_copies etc.
 
     def day(self, slug: str) -> FocusDay:
         """The focus day with this slug."""

@@ -12,11 +12,11 @@ from ..errors import InputError, OptionError, Problem, ProblemCollector
 from ..model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
 from ..render import contrast, i18n
 from ..resources import DEFAULT_CAMPAIGN
-from . import guide, toml_lines, translation_check, user_pdf
+from . import copies, guide, toml_lines, translation_check, user_pdf
 from .fields import FieldReader
 
 TOP_KEYS = {"campaign", "organizer", "days", "excerpts", "defaults"}
-DEFAULT_KEYS = {"paper", "audience"}
+DEFAULT_KEYS = {"paper", "audience", *copies.COLUMNS}
 CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about", "author", "translating"}
 DAY_KEYS = {"slug", "date", "color", "text"}
 TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
@@ -189,6 +189,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
     defaults = read.table(data.get("defaults", {}), "defaults", allowed=DEFAULT_KEYS)
     paper = _one_of(read, defaults, "paper", ("letter", "a4"), "letter")
     audience = _one_of(read, defaults, "audience", AUDIENCES + ("both",), "both")
+    default_copies = _default_copies(defaults, problems)
     if problems.errors:
         return None
     return Campaign(slug=slug, start=start, end=end, languages=languages, name=name, tagline=tagline,
@@ -196,7 +197,7 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
                     organizer_url=org_url, days=days, folder=path.parent, source=path,
                     guide=sections, excerpts=excerpts, strings=strings, default_paper=paper,
                     default_audience=audience, warnings=tuple(problems.problems), author=author,
-                    all_languages=declared)
+                    all_languages=declared, default_copies=default_copies)
 
 
 def _translating(value: object, declared: tuple[str, ...], problems: ProblemCollector) -> None:
@@ -225,6 +226,19 @@ def _wanted(declared: tuple[str, ...], wanted: tuple[str, ...] | None, problems:
         raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
                                     f"(it has: {', '.join(declared)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted if lang.casefold() in spelling))
+
+
+def _default_copies(defaults: dict, problems: ProblemCollector) -> tuple[tuple[str, int], ...]:
+    """(piece, copies) for each [defaults] poster_copies, flyer_copies, packet_copies given."""
+    found = []
+    for piece, key in zip(copies.PIECES, copies.COLUMNS):
+        if key in defaults:
+            number, wrong = copies.read_copies(defaults[key])
+            if wrong:
+                problems.add(f"defaults.{key}", wrong)
+            else:
+                found.append((piece, number))
+    return tuple(found)
 
 
 def _one_of(read: FieldReader, table: dict, key: str, choices: tuple[str, ...], default: str) -> str:

@@ -12,11 +12,11 @@ from ..errors import Problem, ProblemCollector
 from ..model import AUDIENCES, Campaign, School
 from ..render import fonts
 from ..render.i18n import SLUG_LIMIT, language_problem, slugify
-from . import images, spreadsheet
+from . import copies, images, spreadsheet
 from .fields import INVISIBLE_RE, SLUG_RE, FieldReader
 
 COLUMNS = ("name", "slug", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt",
-           "languages", "paper", "audience", "grade_band", "poster_paper", "link")
+           "languages", "paper", "audience", "grade_band", "poster_paper", "link") + copies.COLUMNS
 # Headers spreadsheets commonly use for our columns, as _column spells them.
 SYNONYMS = {
     "email": "contact_email", "e_mail": "contact_email", "mail": "contact_email", "contact_e_mail": "contact_email",
@@ -183,6 +183,7 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         grade_band = _choice(row, "grade_band", GRADE_BANDS, "", where, problems)
         posters = _choice(row, "poster_paper", POSTER_PAPERS, "", where, problems)
         link = _link(row.get("link", ""), where("link"), problems)
+        school_copies = _copies(row, where, problems)
         email = row.get("contact_email", "")
         if email and not EMAIL_RE.match(email):
             problems.add(where("contact_email"), f"{email!r} is not an email address")
@@ -192,7 +193,8 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         schools.append(School(row=number, name=name, slug=slug, languages=languages, paper=paper, audience=audience,
                               club=row.get("club", ""), contact_name=row.get("contact_name", ""),
                               contact_email=email, meeting=row.get("meeting", ""), logo=logo,
-                              logo_alt=row.get("logo_alt", ""), grade_band=grade_band, poster_paper=posters, link=link))
+                              logo_alt=row.get("logo_alt", ""), grade_band=grade_band, poster_paper=posters, link=link,
+                              copies=school_copies))
     return schools
 
 
@@ -222,6 +224,19 @@ def _link(value: str, where: str, problems: ProblemCollector) -> str:
     for problem in found.problems:
         problems.add(where, problem.message)
     return link or ""
+
+
+def _copies(row, where, problems) -> tuple[tuple[str, int], ...]:
+    """(piece, copies) for each *_copies cell the row fills in; an empty cell takes the campaign's default."""
+    found = []
+    for piece, column in zip(copies.PIECES, copies.COLUMNS):
+        if row.get(column):
+            number, wrong = copies.read_copies(row[column])
+            if wrong:
+                problems.add(where(column), wrong)
+            else:
+                found.append((piece, number))
+    return tuple(found)
 
 
 def _choice(row, column, choices, default, where, problems) -> str:

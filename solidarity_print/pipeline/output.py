@@ -30,10 +30,14 @@ class ManifestEntry:
     title: str
     tagged: bool = True
     extra: dict = field(default_factory=dict)
+    purpose: str = "screen"  # "print" for files made for a printer or print shop (press/)
+    trim: list[float] | None = None  # print-shop files: the trim size in points
+    bleed: float | None = None  # print-shop files: the bleed on each side in points
 
     def as_json(self) -> dict:
-        """The manifest's JSON object for this file."""
-        data = {key: value for key, value in vars(self).items() if key != "extra"}
+        """The manifest's JSON object for this file (trim and bleed only where a file has them)."""
+        data = {key: value for key, value in vars(self).items()
+                if key != "extra" and not (key in ("trim", "bleed") and value is None)}
         data.update(self.extra)
         return data
 
