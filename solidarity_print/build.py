@@ -17,6 +17,7 @@ from .pipeline.output import ManifestEntry, Staging, check_unique_paths, safe_jo
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
+from .press.jobs import check_press, make_press, plan_press
 from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
@@ -51,6 +52,9 @@ class BuildOptions:
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
+    tile: str | None = None  # also tile tabloid and A3 posters on this paper (letter, a4)
+    overlap: float | None = None  # of the tiles, in inches; None: 0.5
+    booklet: bool = False  # also impose guides, excerpts and packets' guides as booklets
 
 
 def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -79,9 +83,12 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     work = _plan(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
-    check_unique_paths([w.path for w in work])
-    for item in work:
-        safe_join(out, item.path)
+    check_press(campaign, work, options.tile, options.overlap, options.booklet)
+    press = plan_press(work, options.tile, options.overlap, options.booklet)
+    paths = [w.path for w in work] + [job.path for jobs in press.values() for job in jobs]
+    check_unique_paths(paths)
+    for path in paths:
+        safe_join(out, path)
     # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
     # that changing one school does not invalidate every other school's packet.
     main, fallback = _overlay_characters(campaign, schools)
@@ -90,7 +97,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
     previous, problems = previous_entries(out)
-    stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options, languages))
+    stale, kept = sort_out(out, previous, paths, _scope(options, languages))
     warnings += problems
     entries, cached, started, notices = [], 0, time.monotonic(), {}
     with Staging(out) as staging:
@@ -101,6 +108,10 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
             entries.append(outcome.entry)
+            for job in press.get(item.path, ()):  # print files, made from the finished file's bytes
+                data, entry = make_press(job, outcome.data, outcome.entry, campaign)
+                staging.add(job.path, data)
+                entries.append(entry)
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
         staging.commit()

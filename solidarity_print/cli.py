@@ -80,6 +80,11 @@ def cli():
 @click.option("--paper", type=click.Choice(sorted(PAPERS)),
               help="Poster paper (default: tabloid; with --roster, each school's poster_paper, else A3 for A4 "
                    "schools and tabloid for the others); flyers and guides use letter, or A4 with a4/a3 posters.")
+@click.option("--tile", type=click.Choice(["letter", "a4"]),
+              help="Also write each tabloid or A3 poster tiled on letter or A4 sheets, under print/.")
+@click.option("--overlap", type=float, metavar="INCHES", help="How far the tiles of --tile overlap (default: 0.5).")
+@click.option("--booklet", is_flag=True,
+              help="Also write each guide, excerpt and packet guide as a booklet to print double-sided and fold.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
               help="schools.csv: build each school's posters, flyers and packets instead.")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")
@@ -91,8 +96,8 @@ def cli():
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
-def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
-                  cache_folder, no_cache, scheduler):
+def build_command(campaign_file, out, languages, only, paper, tile, overlap, booklet, roster, schools, duplex,
+                  poster_mode, workers, cache_folder, no_cache, scheduler):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -101,7 +106,7 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
-                           cache=None if no_cache else cache_folder)
+                           cache=None if no_cache else cache_folder, tile=tile, overlap=overlap, booklet=booklet)
 
     def progress(finished, total):
         started, count = time.monotonic(), 0

@@ -29,6 +29,7 @@ class ManifestEntry:
     sha256: str
     title: str
     tagged: bool = True
+    purpose: str = "screen"  # "print": made for paper (tiled posters, booklets), beside the accessible original
     extra: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
