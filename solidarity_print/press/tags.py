@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pikepdf
 
-_ARTIFACT = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
+_BDC = pikepdf.Operator("BDC")
 
 
 class Retagger:
@@ -19,7 +19,18 @@ class Retagger:
 
     def __init__(self, pdf: pikepdf.Pdf, page: pikepdf.Page, homes: dict[int, int], home_of: Callable[[float, float], int]):
         self.pdf, self.page, self.homes, self.home_of = pdf, page, homes, home_of
-        self.instructions = pikepdf.parse_content_stream(page)
+        # The content is cut once at its tagged sequences' openings; each sheet joins the same pieces
+        # with its own openings (serialising the whole stream once per sheet would cost ten times more).
+        self.pieces: list[bytes] = []
+        self.openings: list[tuple[int, pikepdf.ContentStreamInstruction]] = []
+        instructions, start = pikepdf.parse_content_stream(page), 0
+        for index, instruction in enumerate(instructions):
+            mcid = _mcid(instruction)
+            if mcid is not None:
+                self.pieces.append(pikepdf.unparse_content_stream(instructions[start:index]))
+                self.openings.append((mcid, instruction))
+                start = index + 1
+        self.pieces.append(pikepdf.unparse_content_stream(instructions[start:]))
         self.sheets: dict[int, pikepdf.Page] = {}
         self.shifts: dict[int, tuple[float, float]] = {}
         self.new_ids: dict[int, tuple[int, int]] = {}  # old MCID -> (sheet, MCID on that sheet)
@@ -27,20 +38,19 @@ class Retagger:
 
     def content_for(self, sheet: int) -> bytes:
         """The page's content with the sequences whose home is `sheet` tagged and the others artifacts."""
-        rewritten, next_id = [], 0
-        for instruction in self.instructions:
-            mcid = _mcid(instruction)
-            if mcid is None:
-                rewritten.append(instruction)
-            elif self.homes.get(mcid, 0) == sheet:
+        parts, next_id = [self.pieces[0]], 0
+        for (mcid, instruction), piece in zip(self.openings, self.pieces[1:]):
+            if self.homes.get(mcid, 0) == sheet:
                 properties = pikepdf.Dictionary({key: instruction.operands[1][key] for key in instruction.operands[1].keys()})
                 properties.MCID = next_id
                 self.new_ids[mcid] = (sheet, next_id)
                 next_id += 1
-                rewritten.append(pikepdf.ContentStreamInstruction([instruction.operands[0], properties], instruction.operator))
+                opening = pikepdf.unparse_content_stream([pikepdf.ContentStreamInstruction(
+                    [instruction.operands[0], properties], instruction.operator)])
             else:
-                rewritten.append(_ARTIFACT)
-        return pikepdf.unparse_content_stream(rewritten)
+                opening = b"/Artifact BMC"
+            parts += [b"\n", opening, b"\n", piece]
+        return b"".join(parts)
 
     def place(self, sheet: int, page: pikepdf.Page, shift: tuple[float, float], clip: tuple[float, float, float, float]) -> None:
         """Record `page` as sheet number `sheet`, whose content is the page's moved by `shift`, visible
@@ -141,7 +151,7 @@ class Retagger:
 
 def _mcid(instruction) -> int | None:
     """The MCID a BDC instruction opens, or None."""
-    if instruction.operator != pikepdf.Operator("BDC") or len(instruction.operands) < 2:
+    if instruction.operator != _BDC or len(instruction.operands) < 2:
         return None
     properties = instruction.operands[1]
     if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
