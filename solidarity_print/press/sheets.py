@@ -77,5 +77,6 @@ def new_sheet(pdf: pikepdf.Pdf, width: float, height: float, content: bytes, res
 def saved(pdf: pikepdf.Pdf) -> bytes:
     """The file's bytes, the same for the same input (no random ID, no timestamps added)."""
     buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    pdf.save(buffer, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             fix_metadata_version=False)
     return buffer.getvalue()

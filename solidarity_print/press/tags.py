@@ -6,11 +6,16 @@ the parent tree, link annotations and bookmarks are pointed at the home sheets, 
 before: each text once, in the document's order."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pikepdf
 
-_BDC = pikepdf.Operator("BDC")
+from ..errors import RenderError
+
+# A tagged sequence's opening, `/Span <</MCID 3>> BDC`: WeasyPrint writes its properties inline.
+_OPENING = re.compile(rb"(?P<tag>/[^\s/<>\[\]()]+)\s*<<(?P<before>(?:(?!>>).)*?)/MCID\s+(?P<mcid>\d+)"
+                      rb"(?P<after>(?:(?!>>).)*?)>>\s*BDC", re.S)
 
 
 class Retagger:
@@ -19,18 +24,18 @@ class Retagger:
 
     def __init__(self, pdf: pikepdf.Pdf, page: pikepdf.Page, homes: dict[int, int], home_of: Callable[[float, float], int]):
         self.pdf, self.page, self.homes, self.home_of = pdf, page, homes, home_of
-        # The content is cut once at its tagged sequences' openings; each sheet joins the same pieces
-        # with its own openings (serialising the whole stream once per sheet would cost ten times more).
+        # The content is cut once at its tagged sequences' openings, as bytes; each sheet joins the same
+        # pieces with its own openings (parsing and serialising the stream per sheet costs ten times more).
+        contents = page.obj.Contents
+        content = b"\n".join(stream.read_bytes() for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]))
         self.pieces: list[bytes] = []
-        self.openings: list[tuple[int, pikepdf.ContentStreamInstruction]] = []
-        instructions, start = pikepdf.parse_content_stream(page), 0
-        for index, instruction in enumerate(instructions):
-            mcid = _mcid(instruction)
-            if mcid is not None:
-                self.pieces.append(pikepdf.unparse_content_stream(instructions[start:index]))
-                self.openings.append((mcid, instruction))
-                start = index + 1
-        self.pieces.append(pikepdf.unparse_content_stream(instructions[start:]))
+        self.openings: list[tuple[int, re.Match]] = []
+        start = 0
+        for opening in _OPENING.finditer(content):
+            self.pieces.append(content[start:opening.start()])
+            self.openings.append((int(opening["mcid"]), opening))
+            start = opening.end()
+        self.pieces.append(content[start:])
         self.sheets: dict[int, pikepdf.Page] = {}
         self.shifts: dict[int, tuple[float, float]] = {}
         self.new_ids: dict[int, tuple[int, int]] = {}  # old MCID -> (sheet, MCID on that sheet)
@@ -39,17 +44,14 @@ class Retagger:
     def content_for(self, sheet: int) -> bytes:
         """The page's content with the sequences whose home is `sheet` tagged and the others artifacts."""
         parts, next_id = [self.pieces[0]], 0
-        for (mcid, instruction), piece in zip(self.openings, self.pieces[1:]):
+        for (mcid, opening), piece in zip(self.openings, self.pieces[1:]):
             if self.homes.get(mcid, 0) == sheet:
-                properties = pikepdf.Dictionary({key: instruction.operands[1][key] for key in instruction.operands[1].keys()})
-                properties.MCID = next_id
                 self.new_ids[mcid] = (sheet, next_id)
+                parts.append(b"%s <<%s/MCID %d%s>> BDC" % (opening["tag"], opening["before"], next_id, opening["after"]))
                 next_id += 1
-                opening = pikepdf.unparse_content_stream([pikepdf.ContentStreamInstruction(
-                    [instruction.operands[0], properties], instruction.operator)])
             else:
-                opening = b"/Artifact BMC"
-            parts += [b"\n", opening, b"\n", piece]
+                parts.append(b"/Artifact BMC")
+            parts.append(piece)
         return b"".join(parts)
 
     def place(self, sheet: int, page: pikepdf.Page, shift: tuple[float, float], clip: tuple[float, float, float, float]) -> None:
@@ -77,6 +79,9 @@ class Retagger:
         nums = list(root.ParentTree.Nums)
         entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         parents = entries.pop(old_key)
+        if sorted(mcid for mcid, _ in self.openings) != list(range(len(parents))):
+            # content written some other way (properties by name, sequences the parent tree does not list)
+            raise RenderError("tiling", "the poster's tagged content could not be read for tiling")
         next_key = max([old_key, *entries]) + 1
         for sheet, page in sorted(self.sheets.items()):
             owned = sorted((new, old) for old, (home, new) in self.new_ids.items() if home == sheet)
@@ -147,16 +152,6 @@ class Retagger:
             dx, dy = self.shifts[sheet]
             return pikepdf.Array([self.sheets[sheet].obj, pikepdf.Name.XYZ, round(x + dx, 3), round(y + dy, 3), destination[4]])
         return pikepdf.Array([self.sheets[0].obj, pikepdf.Name.Fit])
-
-
-def _mcid(instruction) -> int | None:
-    """The MCID a BDC instruction opens, or None."""
-    if instruction.operator != _BDC or len(instruction.operands) < 2:
-        return None
-    properties = instruction.operands[1]
-    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
-        return int(properties.MCID)
-    return None
 
 
 def _normal(rect) -> tuple[float, float, float, float]:
