@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from press_pdf import render
+from press_pdf import read_in_order, render
 from solidarity_print.cli import cli
 from solidarity_print.inputs.scaffold import new_campaign
 from solidarity_print.press.booklet import booklet_order, impose_booklet
@@ -160,6 +160,10 @@ def test_a_school_gets_its_packet_guides_as_booklets_and_its_posters_tiled(tmp_p
     tiled = [path for path, entry in files.items() if entry["kind"] == "tiled-poster"]
     assert len(tiled) == 6 and all(path.startswith("riverside/print/en/posters/") for path in tiled)
     assert all(files[path]["paper"] == "a4" and files[path]["pages"] == 4 for path in tiled)  # A3 posters of an A4 school
+    for path in tiled:  # the school's name, drawn onto a shared render, is read once with the rest
+        source = out / files[path]["source"]
+        assert read_in_order(out / path) == read_in_order(source)
+        assert any("Riverside High" in text for text in read_in_order(source))
 
 
 def _packet_page(text: str) -> int | None:

@@ -66,14 +66,6 @@ def place(name: str, scale: float, x: float, y: float, clip: tuple[float, float,
             f"{scale:.6f} 0 0 {scale:.6f} {x:.3f} {y:.3f} cm\n{name} Do\nQ\n")
 
 
-def new_sheet(pdf: pikepdf.Pdf, width: float, height: float, content: bytes, resources: pikepdf.Dictionary) -> pikepdf.Page:
-    """A page of `width` × `height` points with this content, appended to `pdf`."""
-    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, round(width, 3), round(height, 3)]),
-                              Resources=resources, Contents=pdf.make_stream(content))
-    pdf.pages.append(pikepdf.Page(page))
-    return pdf.pages[-1]
-
-
 def saved(pdf: pikepdf.Pdf) -> bytes:
     """The file's bytes, the same for the same input (no random ID, no timestamps added)."""
     buffer = io.BytesIO()

@@ -106,7 +106,7 @@ class Retagger:
         items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
         placed, first_sheet = [], None
         for kid in items:
-            if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and isinstance(kid, int)):
+            if isinstance(kid, int):  # an MCID of the poster's page
                 placed.append(self.new_ids.get(int(kid)))
                 first_sheet = first_sheet if first_sheet is not None or placed[-1] is None else placed[-1][0]
             else:
@@ -119,7 +119,7 @@ class Retagger:
                 new_kids.append(mcid if sheet == page_sheet else pikepdf.Dictionary(
                     Type=pikepdf.Name.MCR, Pg=self.sheets[sheet].obj, MCID=mcid))
             elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid and kid.get("/Type") == pikepdf.Name.MCR:
-                sheet, mcid = self.new_ids.get(int(kid.MCID), (0, -1))
+                sheet, mcid = self.new_ids[int(kid.MCID)]
                 kid.Pg, kid.MCID = self.sheets[sheet].obj, mcid
                 new_kids.append(kid)
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR:
@@ -145,8 +145,7 @@ class Retagger:
             item = item.get("/Next")
 
     def _moved(self, destination: pikepdf.Array) -> pikepdf.Array:
-        if destination[1] == pikepdf.Name.XYZ and destination[2] is not None and destination[3] is not None \
-                and not isinstance(destination[2], pikepdf.Object):
+        if destination[1] == pikepdf.Name.XYZ and destination[2] is not None and destination[3] is not None:
             x, y = float(destination[2]), float(destination[3])
             sheet = self.home_of(x, y)
             dx, dy = self.shifts[sheet]
