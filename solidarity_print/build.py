@@ -18,6 +18,7 @@ from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
 from .press.print_shop_files import PrintShop, planned_paths
+from .press.jobs import check_press, make_press, plan_press
 from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
@@ -53,6 +54,9 @@ class BuildOptions:
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
     print_shop: bool = False  # also a PDF/X-4 file with bleed and crop marks per poster, flyer, packet; a job ticket
+    tile: str | None = None  # also tile tabloid and A3 posters on this paper (letter, a4)
+    overlap: float | None = None  # of the tiles, in inches; None: 0.5
+    booklet: bool = False  # also impose guides, excerpts and packets' guides as booklets
 
 
 def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -83,8 +87,11 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
         raise _nothing_to_build(campaign, options, languages)
     shop_paths = planned_paths([(w.path, w.job.kind if w.job else "packet", _school_of(w) and _school_of(w).slug)
                                 for w in work]) if options.print_shop else []
-    check_unique_paths([w.path for w in work] + shop_paths)
-    for path in [w.path for w in work] + shop_paths:
+    check_press(campaign, work, options.tile, options.overlap, options.booklet)
+    press = plan_press(work, options.tile, options.overlap, options.booklet)
+    paths = [w.path for w in work] + [job.path for jobs in press.values() for job in jobs] + shop_paths
+    check_unique_paths(paths)
+    for path in paths:
         safe_join(out, path)
     # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
     # that changing one school does not invalidate every other school's packet.
@@ -94,7 +101,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
     previous, problems = previous_entries(out)
-    stale, kept = sort_out(out, previous, [w.path for w in work] + shop_paths, _scope(options, languages))
+    stale, kept = sort_out(out, previous, paths, _scope(options, languages))
     warnings += problems
     entries, cached, started, notices = [], 0, time.monotonic(), {}
     shop = PrintShop(campaign, duplex=options.packets.duplex, roster=str(options.roster.resolve()) if options.roster
@@ -107,6 +114,10 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
             entries.append(outcome.entry)
+            for job in press.get(item.path, ()):  # print files, made from the finished file's bytes
+                data, entry = make_press(job, outcome.data, outcome.entry, campaign)
+                staging.add(job.path, data)
+                entries.append(entry)
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
             if shop and (made := shop.add(outcome.entry, outcome.data, _school_of(item))):

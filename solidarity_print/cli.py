@@ -85,6 +85,11 @@ def cli():
 @click.option("--print-shop", is_flag=True,
               help="Also write a print-shop file (PDF/X-4, bleed, crop marks) of every poster, flyer and packet, "
                    "and print/job-ticket.csv and .json listing what to print and how many.")
+@click.option("--tile", type=click.Choice(["letter", "a4"]),
+              help="Also write each tabloid or A3 poster tiled on letter or A4 sheets, under print/.")
+@click.option("--overlap", type=float, metavar="INCHES", help="How far the tiles of --tile overlap (default: 0.5).")
+@click.option("--booklet", is_flag=True,
+              help="Also write each guide, excerpt and packet guide as a booklet to print double-sided and fold.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
               help="schools.csv: build each school's posters, flyers and packets instead.")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")
@@ -96,10 +101,8 @@ def cli():
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
-@click.option("--preflight", "run_preflight", is_flag=True,
-              help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
-def build_command(campaign_file, out, languages, only, paper, print_shop, roster, schools, duplex, poster_mode,
-                  workers, cache_folder, no_cache, scheduler, run_preflight):
+def build_command(campaign_file, out, languages, only, paper, print_shop, tile, overlap, booklet, roster, schools,
+                  duplex, poster_mode, workers, cache_folder, no_cache, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -108,7 +111,8 @@ def build_command(campaign_file, out, languages, only, paper, print_shop, roster
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
-                           cache=None if no_cache else cache_folder, print_shop=print_shop)
+                           cache=None if no_cache else cache_folder, print_shop=print_shop, tile=tile,
+                           overlap=overlap, booklet=booklet)
 
     def progress(finished, total):
         started, count = time.monotonic(), 0

@@ -11,6 +11,7 @@ from .output import MANIFEST, ManifestEntry, safe_join
 
 # The --only name that makes each kind of file the manifest lists.
 ONLY_OF_KIND = {"poster": "posters", "flyer": "flyers", "guide": "guides", "excerpt": "excerpts", "packet": "packets"}
+ONLY_OF_KIND["tiled-poster"] = "posters"
 
 
 @dataclass(frozen=True)
