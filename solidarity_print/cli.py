@@ -101,6 +101,8 @@ def cli():
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
+@click.option("--preflight", "run_preflight", is_flag=True,
+              help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
 def build_command(campaign_file, out, languages, only, paper, print_shop, tile, overlap, booklet, roster, schools,
                   duplex, poster_mode, workers, cache_folder, no_cache, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
