@@ -151,3 +151,15 @@ def test_theme_words_with_broken_placeholders_are_listed_with_their_lines(tmp_pa
     assert (f"{words}, line 4: footer: has placeholders {{, {{school}} where the English has {{pages}}, {{page}}, "
             "{school} (keep each {name} exactly as it is)") in result.output
     assert "scan_label" not in result.output
+
+
+def test_a_counted_phrase_may_write_the_count_any_of_the_three_ways_but_nothing_else(tmp_path):
+    folder = tmp_path / "campaign"
+    CliRunner().invoke(cli, ["new", str(folder)])
+    words = folder / "overrides/templates/strings/es.toml"
+    words.parent.mkdir(parents=True, exist_ok=True)
+    words.write_text('week_heading = { one = "Un día", other = "{count} días, {words} enfoques" }\n'
+                     'ways_heading = { other = "{Words} maneras en {school}" }\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--campaign", str(folder)])
+    assert f"{words}, line 2: ways_heading: uses {{school}}, which the English does not have" in result.output
+    assert "week_heading" not in result.output

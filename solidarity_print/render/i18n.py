@@ -142,6 +142,7 @@ def _unknown_keys(path: Path, unknown: set[str], base: dict[str, str], problems:
             problems.problems.append(problem)
 
 
+COUNT_PLACEHOLDERS = {"{count}", "{words}", "{Words}"}
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}|[{}]")
 
 
@@ -153,7 +154,7 @@ def placeholders(text: str) -> list[str]:
 def _broken_placeholders(path: Path, words: dict, base: dict, problems: ProblemCollector) -> None:
     """A translated word must keep the English word's {placeholders}: a misspelled one stops the
     render, a missing one drops the school's name or the page number. Each form of a counted phrase
-    may use any of the English forms' placeholders."""
+    may use any of the English forms' placeholders, and any of the three ways of writing the count."""
     try:
         lines = toml_lines.key_lines(path.read_text(encoding="utf-8"))
     except (OSError, IndexError, AttributeError, ValueError):
@@ -162,6 +163,8 @@ def _broken_placeholders(path: Path, words: dict, base: dict, problems: ProblemC
         english, translated = base[key], words[key]
         if isinstance(english, dict) or isinstance(translated, dict):
             allowed = set().union(*(placeholders(v) for v in (english.values() if isinstance(english, dict) else [english])))
+            if isinstance(english, dict):  # counted() fills all three, so '{count} jours' is as right as '{Words} jours'
+                allowed |= COUNT_PLACEHOLDERS
             forms = translated if isinstance(translated, dict) else {"": translated}
             bad = sorted({p for form in forms.values() for p in placeholders(form)} - allowed)
             wrong = f"uses {', '.join(bad)}, which the English does not have" if bad else ""
