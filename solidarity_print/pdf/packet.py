@@ -18,7 +18,7 @@ from .personalize import drawn_pages, guide_pages, name_size, personalize, perso
 FRONT_PAGES = 2  # cover and contents, numbered i and ii
 FOOTER_PAPERS = ("letter", "a4")
 GUIDE_FOOTER_SPACE = 68.4  # the guide's own bottom margin (0.95 in) already leaves room
-DESIGN_FOOTER_SPACE = 26.0  # posters and flyers have no margin; the footer line needs this much
+DESIGN_FOOTER_SPACE = 48.0  # posters and flyers have no margin: room for the footer above the 0.25 in printers leave blank
 COVER_FITS = (1.0, 0.85, 0.72, 0.6, 0.5)
 
 

@@ -52,7 +52,7 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
         size = _footer_size(longest_footer, template.page_widths[base.footer_pages[0]], faces["footer"])
         for page in base.footer_pages:
             drawing.artifact(page, _footer_ops(footer_texts[page - base.front_pages], template.page_widths[page],
-                                               base.footer_space.get(page, 26.0), faces["footer"], size))
+                                               base.footer_space[page], faces["footer"], size))
     title = base.title.replace(PLACEHOLDER, full_name)
     data = fill(template, drawing, title, full_name, logo=logo_pixels(school.logo) if school.logo else None,
                 author=school.author)
@@ -91,6 +91,7 @@ def _org_line(school) -> str:
 
 
 FOOTER_SIDE_MARGIN = 54.0
+UNPRINTABLE = 18.0  # points at the edge of a sheet most office printers cannot print on
 
 
 def _footer_size(text: str, page_width: float, font: OverlayFont) -> float:
@@ -108,7 +109,9 @@ def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont, s
     """The running footer, centred in the bottom margin, on one line or two."""
     width = page_width - 2 * FOOTER_SIDE_MARGIN
     lines = [text] if font.width(text, size) <= width else font.wrap(text, size, width)
-    baseline = space / 2 - 3 + (len(lines) - 1) * size * 0.6
+    # Centred in the margin, but never lower than an office printer prints: descenders stay above 0.25 in.
+    lowest = max(space / 2 - 3 - (len(lines) - 1) * size * 0.6, UNPRINTABLE + 0.3 * size)
+    baseline = lowest + (len(lines) - 1) * size * 1.2
     ops = [MUTED, "BT", f"{font.resource} {size:.2f} Tf"]
     for line in lines:
         x = (page_width - font.width(line, size)) / 2
