@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,12 +11,13 @@ from .errors import OptionError, Problem, RenderError
 from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .model import Campaign, School
-from .pdf.packet import PacketOptions, document_variant, packet_variant
+from .pdf.packet import PacketOptions, packet_variant
 from .pipeline.cache import inputs_fingerprint
-from .pipeline.output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
+from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
-from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
+from .pipeline.pool import run_all
+from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
 from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
@@ -28,7 +29,7 @@ class BuildResult:
     """What a build wrote: the manifest entries, where the manifest is, and warnings for the user."""
 
     out: Path
-    entries: list[ManifestEntry]
+    entries: Sequence[ManifestEntry]  # an EntryLog: read back from disk, one entry at a time
     manifest: Path
     warnings: list[Problem] = field(default_factory=list)
     cached: int = 0  # files that came from the cache instead of being rendered
@@ -92,7 +93,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     previous, problems = previous_entries(out)
     stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options, languages))
     warnings += problems
-    entries, cached, started, notices = [], 0, time.monotonic(), {}
+    entries, cached, started, notices = EntryLog(), 0, time.monotonic(), {}
     with Staging(out) as staging:
         finished = run_all(setup, work, workers=options.workers, executor=executor)
         for item, outcome in (progress(finished, len(work)) if progress else finished):
@@ -100,14 +101,14 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                 template, message, url = outcome.error
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
-            entries.append(outcome.entry)
+            entries.append(item.path, outcome.entry)
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
         staging.commit()
         removed, problems = remove_stale(out, stale)
     warnings += problems
     warnings += [Problem("WeasyPrint", "", notice, warning=True) for notice in notices]
-    return BuildResult(out, entries, write_manifest(out, entries + kept), warnings, cached, time.monotonic() - started,
+    return BuildResult(out, entries, write_manifest(out, entries, kept), warnings, cached, time.monotonic() - started,
                        campaign, removed, len(kept))
 
 
@@ -178,14 +179,20 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
         return [Work(job.path, job) for job in plan_campaign(campaign, languages=languages, only=options.only,
                                                              paper=options.paper or "tabloid")]
     work = []
+    only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
+    # A school's files sit at the same paths under its own folder as those of any school printed in
+    # the same language on the same papers: planned once per such shape, not once per school.
+    shapes: dict[tuple, list[tuple[str, str]]] = {}
     for school in schools:
         school = replace(school, poster_paper=poster_paper(school, options.paper))
         for lang in (lang for lang in school.languages if lang in languages):
-            only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
-            work += [Work(job.path, job) for job in plan_campaign(campaign, languages=(lang,), only=only,
-                                                                  paper=school.poster_paper, handout=school.paper, school=school)]
+            shape = (lang, school.poster_paper, school.paper)
+            if shape not in shapes:
+                shapes[shape] = [(job.path.removeprefix(f"{school.slug}/"), job.kind) for job in plan_campaign(
+                    campaign, languages=(lang,), only=only, paper=school.poster_paper, handout=school.paper, school=school)]
+            work += [Work(f"{school.slug}/{path}", school=school, lang=lang, kind=kind) for path, kind in shapes[shape]]
             if "packets" in options.only:
-                work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
+                work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet"))
     return _variants_first(work)
 
 
@@ -194,10 +201,12 @@ def _variants_first(work: list[Work]) -> list[Work]:
     make a different shared render instead of all waiting for the same one."""
     first: dict[tuple, Work] = {}
     for item in work:
-        if item.job is None:
+        if item.kind == "packet":
             first.setdefault(packet_variant(item.school, item.lang), item)
-        elif item.job.context.get("school") is not None:
-            first.setdefault(document_variant(item.job), item)
+        elif item.school is not None:  # what document_variant tells apart: design, language, paper, link
+            design = item.path.removeprefix(f"{item.school.slug}/")
+            paper = item.school.poster_paper if item.kind == "poster" else item.school.paper
+            first.setdefault((design, paper, item.school.link), item)
     leaders = set(map(id, first.values()))
     return [*first.values(), *(item for item in work if id(item) not in leaders)]
 
