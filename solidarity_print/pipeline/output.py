@@ -70,8 +70,11 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     later, or does not need to), then rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(tmp, "wb")
+        try:
+            handle = open(tmp, "wb")
+        except FileNotFoundError:  # its folder is new: making it only then saves a call per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(tmp, "wb")
     except OSError as exc:
         raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
