@@ -13,6 +13,7 @@ from .inputs.roster import load_roster
 from .model import Campaign, School
 from .pdf.packet import PacketOptions, packet_variant
 from .pipeline.cache import inputs_fingerprint
+from .pipeline.cache_cap import cap_from_environment, parse_size, trim
 from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
@@ -52,6 +53,7 @@ class BuildOptions:
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
+    cache_cap: str | int | None = None  # bytes or '2GB'; None: $SOLIDARITY_PRINT_CACHE_CAP, else 2 GB
 
 
 def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -90,6 +92,9 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
+    cap = parse_size(options.cache_cap) if options.cache_cap is not None else cap_from_environment()
+    if options.cache:  # room for this build, sparing what other builds are using right now
+        trim(options.cache, cap, used_since=time.time())
     previous, problems = previous_entries(out)
     stale, kept = sort_out(out, previous, [w.path for w in work], _scope(options, languages))
     warnings += problems
@@ -106,6 +111,8 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
             notices.update(dict.fromkeys(outcome.notices))
         staging.commit()
         removed, problems = remove_stale(out, stale)
+    if options.cache:  # this build is done with its records: the least recently used go, whoever used them
+        trim(options.cache, cap)
     warnings += problems
     warnings += [Problem("WeasyPrint", "", notice, warning=True) for notice in notices]
     return BuildResult(out, entries, write_manifest(out, entries, kept), warnings, cached, time.monotonic() - started,

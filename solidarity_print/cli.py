@@ -90,9 +90,11 @@ def cli():
 @click.option("--cache", "cache_folder", type=click.Path(path_type=Path, file_okay=False), default=default_folder,
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
+@click.option("--cache-cap", metavar="SIZE", help="Largest size of the cache, e.g. 500MB (default: "
+                                                  "$SOLIDARITY_PRINT_CACHE_CAP, else 2GB); least recently used files go first.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
 def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
-                  cache_folder, no_cache, scheduler):
+                  cache_folder, no_cache, cache_cap, scheduler):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -101,7 +103,7 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
-                           cache=None if no_cache else cache_folder)
+                           cache=None if no_cache else cache_folder, cache_cap=cache_cap)
 
     def progress(finished, total):
         started, count = time.monotonic(), 0
@@ -126,6 +128,35 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
 
     result = _run(_usage_mistakes(run))
     click.echo(_summary(result))
+
+
+@cli.group("cache")
+def cache_group():
+    """See or empty the cache of finished files that later builds reuse."""
+
+
+CACHE_FOLDER = click.option("--cache", "cache_folder", type=click.Path(path_type=Path, file_okay=False),
+                            default=default_folder, show_default="~/.cache/solidarity-print", help="The cache folder.")
+
+
+@cache_group.command("info")
+@CACHE_FOLDER
+def cache_info_command(cache_folder):
+    """Where the cache is, its size and how many files it keeps, against its cap."""
+    from .pipeline.cache_cap import cap_from_environment, info
+    found, cap = info(cache_folder), _run(cap_from_environment)
+    click.echo(f"{cache_folder}: {found.size / 1e6:.1f} MB in {found.entries} file{'s' if found.entries != 1 else ''} "
+               f"(cap {cap / 1e6:.0f} MB)")
+
+
+@cache_group.command("clear")
+@CACHE_FOLDER
+def cache_clear_command(cache_folder):
+    """Remove every file of the cache."""
+    from .pipeline.cache_cap import clear
+    removed = clear(cache_folder)
+    click.echo(f"{cache_folder}: removed {removed.entries} file{'s' if removed.entries != 1 else ''} "
+               f"({removed.size / 1e6:.1f} MB)")
 
 
 @cli.command("check")
