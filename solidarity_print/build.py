@@ -18,10 +18,12 @@ from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_path
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
 from .pipeline.pool import run_all
+from .pipeline.progress import Tally, Tracked
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
 from .render import fonts
 
-# Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
+# Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar;
+# the stream's `tally` (progress.Tally) says in words where the build stands.
 Progress = Callable[[Iterable[tuple[Work, Outcome]], int], Iterable[tuple[Work, Outcome]]]
 
 
@@ -100,7 +102,8 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     warnings += problems
     entries, cached, started, notices = EntryLog(), 0, time.monotonic(), {}
     with Staging(out) as staging:
-        finished = run_all(setup, work, workers=options.workers, executor=executor)
+        shared = len({_variant(item) for item in work if item.school is not None})
+        finished = Tracked(run_all(setup, work, workers=options.workers, executor=executor), Tally(work, shared))
         for item, outcome in (progress(finished, len(work)) if progress else finished):
             if outcome.error:
                 template, message, url = outcome.error
@@ -208,14 +211,19 @@ def _variants_first(work: list[Work]) -> list[Work]:
     make a different shared render instead of all waiting for the same one."""
     first: dict[tuple, Work] = {}
     for item in work:
-        if item.kind == "packet":
-            first.setdefault(packet_variant(item.school, item.lang), item)
-        elif item.school is not None:  # what document_variant tells apart: design, language, paper, link
-            design = item.path.removeprefix(f"{item.school.slug}/")
-            paper = item.school.poster_paper if item.kind == "poster" else item.school.paper
-            first.setdefault((design, paper, item.school.link), item)
+        if item.school is not None:
+            first.setdefault(_variant(item), item)
     leaders = set(map(id, first.values()))
     return [*first.values(), *(item for item in work if id(item) not in leaders)]
+
+
+def _variant(item: Work) -> tuple:
+    """The shared render a school's item is drawn onto (document_variant tells apart design,
+    language, paper and link; a file's path under the school's folder names its design and language)."""
+    if item.kind == "packet":
+        return packet_variant(item.school, item.lang)
+    paper = item.school.poster_paper if item.kind == "poster" else item.school.paper
+    return (item.path.removeprefix(f"{item.school.slug}/"), paper, item.school.link)
 
 
 def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str, ...]:

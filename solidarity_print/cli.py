@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from .pdf.packet import PacketOptions
 from .pipeline.cache import default_folder
 from .pipeline.cluster import dask_executor
 from .pipeline.plan import KIND_ALIASES, KINDS, PAPERS
+from .pipeline.progress import ProgressLine
 from .resources import DEFAULT_CAMPAIGN
 
 EXIT_PROBLEMS = 1
@@ -106,19 +106,8 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
                            cache=None if no_cache else cache_folder, cache_cap=cache_cap)
 
     def progress(finished, total):
-        started, count = time.monotonic(), 0
-
-        def describe(done):
-            if not done:
-                return None
-            rate = count / max(time.monotonic() - started, 1e-6)
-            return f"{rate:.1f} files/s  {done[0].path}"
-
-        with click.progressbar(finished, length=total, label="Rendering", file=sys.stderr, show_pos=True,
-                               show_eta=True, item_show_func=describe) as bar:
-            for done in bar:
-                count += 1
-                yield done
+        with ProgressLine(finished.tally, sys.stderr):
+            yield from finished
 
     def run():
         if not scheduler:

@@ -78,6 +78,11 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, exe
                     raise RenderError(_template(item, setup), f"the renderer was stopped while making {item.path}: "
                                                               f"it took longer than {setup.limits.seconds} s, needed "
                                                               f"more than {setup.limits.memory_mb} MB, or crashed") from None
+                except Exception as exc:  # noqa: BLE001 - an executor's own failure (a cluster lost its workers)
+                    if own:
+                        raise
+                    raise RenderError(_template(item, setup), f"the cluster could not make {item.path}: "
+                                                              f"{type(exc).__name__}: {exc}") from None
                 yield item, outcome
             del done, future, outcome  # the window's futures hold the only other references to the bytes
             top_up()
