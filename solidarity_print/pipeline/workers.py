@@ -1,6 +1,7 @@
 """Rendering in worker processes: in parallel, each with a memory cap and a time limit per item."""
 from __future__ import annotations
 
+import os
 import resource
 import signal
 import threading
