@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -124,6 +125,7 @@ class EntryLog(Sequence):
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
+        weakref.finalize(self, self._file.close)  # the file goes with the last reference to the entries
         self._offsets = array("q")
         self._paths: list[str] = []
         self._end = 0
