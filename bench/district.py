@@ -1,6 +1,11 @@
 """District-scale benchmark: generate a realistic roster, build every school's packet, report the costs.
 
     python bench/district.py --schools 100 [--workers 1]
+    python bench/district.py --every-kind --schools 1000 [--workers 2]
+
+With --every-kind each school gets its six posters, five flyers and packet, and the report is the
+whole build, marginal cost per school and per file (wall and CPU time of the build's process tree),
+peak RSS of the build process and of its largest worker, output bytes and the cache's size.
 
 Prints the marginal cost per school (the whole build minus a build of one school per variant —
 language, paper, audiences — per extra school: what each further school costs once the renders every
@@ -11,12 +16,14 @@ build and its workers, bytes per packet, and a warm rebuild's time and cache hit
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,11 +66,96 @@ def one_per_variant(roster: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(first.values()))
 
 
-def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schools: tuple[str, ...] = ()):
-    options = BuildOptions(roster=roster, only=("packets",), cache=cache, workers=workers, schools=schools)
+def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schools: tuple[str, ...] = (),
+                only: tuple[str, ...] = ("packets",), progress=None):
+    options = BuildOptions(roster=roster, only=only, cache=cache, workers=workers, schools=schools)
     started = time.perf_counter()
-    result = build(None, out, options)
+    result = build(None, out, options, progress=progress)
     return time.perf_counter() - started, result
+
+
+class TreeMeter:
+    """CPU seconds (user + sys) and peak RSS of this process and every process below it, sampled
+    twice a second (psutil): the build's workers are grandchildren that RUSAGE_CHILDREN never sees."""
+
+    def __init__(self):
+        import psutil
+        self.psutil, self.me = psutil, psutil.Process()
+        self.cpu: dict[int, float] = {}
+        self.peak_main = self.peak_worker = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for process in [self.me, *self.me.children(recursive=True)]:
+            try:
+                times, rss = process.cpu_times(), process.memory_info().rss
+            except self.psutil.Error:
+                continue
+            self.cpu[(process.pid, process.create_time())] = times.user + times.system
+            if process.pid == self.me.pid:
+                self.peak_main = max(self.peak_main, rss)
+            else:
+                self.peak_worker = max(self.peak_worker, rss)
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> "TreeMeter":
+        self._sample()
+        self.before = sum(self.cpu.values())
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self._sample()
+        self.seconds = sum(self.cpu.values()) - self.before
+
+
+def printed_progress(finished, total):
+    """Progress on stderr every ten seconds (the build's own words): a 60,000-file build should not look hung."""
+    from solidarity_print.pipeline.progress import ProgressLine
+    with ProgressLine(finished.tally, sys.stderr, every=10):
+        yield from finished
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(entry.stat().st_size for entry in folder.rglob("*") if entry.is_file())
+
+
+def every_kind(args, folder: Path, roster: Path) -> None:
+    """The whole kit of every school: marginal cost per school and per file, memory, bytes."""
+    leaders = one_per_variant(roster)
+    print(f"load average at start        {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    timed_build(roster, folder / "warm-up", folder / "cache-warm-up", args.workers, leaders, KIT)
+    with TreeMeter() as one_cpu:
+        one, first = timed_build(roster, folder / "one", folder / "cache-one", args.workers, leaders, KIT)
+    with TreeMeter() as whole_cpu:
+        whole, result = timed_build(roster, folder / "all", folder / "cache", args.workers, (), KIT, printed_progress)
+    files, few = len(result.entries), len(first.entries)
+    schools = args.schools - len(leaders)
+    kinds = {}
+    for entry in result.entries:
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    print(f"schools                      {args.schools} ({', '.join(f'{n} {k}s' for k, n in sorted(kinds.items()))})")
+    print(f"workers                      {args.workers}")
+    print(f"whole build                  {whole:.1f} s wall, {whole_cpu.seconds:.1f} s CPU ({files} files)")
+    print(f"marginal per school          {(whole - one) / schools * 1000:.1f} ms wall, "
+          f"{(whole_cpu.seconds - one_cpu.seconds) / schools * 1000:.1f} ms CPU")
+    print(f"marginal per file            {(whole - one) / (files - few) * 1000:.2f} ms wall, "
+          f"{(whole_cpu.seconds - one_cpu.seconds) / (files - few) * 1000:.2f} ms CPU")
+    print(f"peak RSS                     build process {whole_cpu.peak_main / 2**20:.0f} MB, "
+          f"largest worker {whole_cpu.peak_worker / 2**20:.0f} MB")
+    print(f"output                       {folder_bytes(folder / 'all') / 1e6:.0f} MB")
+    print(f"cache                        {folder_bytes(folder / 'cache') / 1e6:.0f} MB")
+    print(f"variants (shared renders)    {len(leaders)}; their build {one:.1f} s wall, {one_cpu.seconds:.1f} s CPU")
+    print(f"load average at end          {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+KIT = ("posters", "flyers", "packets")
 
 
 def from_scratch_packet(roster: Path) -> tuple[float, int]:
@@ -102,10 +194,14 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--check", type=int, default=10, help="packets to validate (PDF/UA-1, qpdf --check), at random")
+    parser.add_argument("--every-kind", action="store_true", help="each school's posters, flyers and packet")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="district-") as tmp:
         folder = Path(tmp)
         roster = make_roster(folder, args.schools)
+        if args.every_kind:
+            every_kind(args, folder, roster)
+            return
         scratch, scratch_bytes = from_scratch_packet(roster)
         leaders = one_per_variant(roster)
         # Untimed: starts the worker server and loads what every later build finds loaded.

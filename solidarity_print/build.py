@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,17 +11,21 @@ from .errors import OptionError, Problem, RenderError
 from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .model import Campaign, School
-from .pdf.packet import PacketOptions, document_variant, packet_variant
+from .pdf.packet import PacketOptions, packet_variant
 from .pipeline.cache import inputs_fingerprint
-from .pipeline.output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
+from .pipeline.cache_cap import cap_from_environment, parse_size, trim
+from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
-from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
-from .press.print_shop_files import PrintShop, planned_paths
+from .pipeline.pool import run_all
+from .pipeline.progress import Tally, Tracked
+from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
 from .press.jobs import check_press, make_press, plan_press
+from .press.print_shop_files import PrintShop, planned_paths
 from .render import fonts
 
-# Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
+# Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar;
+# the stream's `tally` (progress.Tally) says in words where the build stands.
 Progress = Callable[[Iterable[tuple[Work, Outcome]], int], Iterable[tuple[Work, Outcome]]]
 
 
@@ -30,7 +34,7 @@ class BuildResult:
     """What a build wrote: the manifest entries, where the manifest is, and warnings for the user."""
 
     out: Path
-    entries: list[ManifestEntry]
+    entries: Sequence[ManifestEntry]  # an EntryLog: read back from disk, one entry at a time
     manifest: Path
     warnings: list[Problem] = field(default_factory=list)
     cached: int = 0  # files that came from the cache instead of being rendered
@@ -53,6 +57,7 @@ class BuildOptions:
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
+    cache_cap: str | int | None = None  # bytes or '2GB'; None: $SOLIDARITY_PRINT_CACHE_CAP, else 2 GB
     print_shop: bool = False  # also a PDF/X-4 file with bleed and crop marks per poster, flyer, packet; a job ticket
     tile: str | None = None  # also tile tabloid and A3 posters on this paper (letter, a4)
     overlap: float | None = None  # of the tiles, in inches; None: 0.5
@@ -85,7 +90,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     work = _plan(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
-    shop_paths = planned_paths([(w.path, w.job.kind if w.job else "packet", _school_of(w) and _school_of(w).slug)
+    shop_paths = planned_paths([(w.path, w.job.kind if w.job else w.kind, _school_of(w) and _school_of(w).slug)
                                 for w in work]) if options.print_shop else []
     check_press(campaign, work, options.tile, options.overlap, options.booklet)
     press = plan_press(work, options.tile, options.overlap, options.booklet)
@@ -100,36 +105,42 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
                         isolate=executor is None, cache=options.cache)
+    cap = parse_size(options.cache_cap) if options.cache_cap is not None else cap_from_environment()
+    if options.cache:  # room for this build, sparing what other builds are using right now
+        trim(options.cache, cap, used_since=time.time())
     previous, problems = previous_entries(out)
     stale, kept = sort_out(out, previous, paths, _scope(options, languages))
     warnings += problems
-    entries, cached, started, notices = [], 0, time.monotonic(), {}
+    entries, cached, started, notices = EntryLog(), 0, time.monotonic(), {}
     shop = PrintShop(campaign, duplex=options.packets.duplex, roster=str(options.roster.resolve()) if options.roster
                      else None) if options.print_shop else None
     with Staging(out) as staging:
-        finished = run_all(setup, work, workers=options.workers, executor=executor)
+        shared = len({_variant(item) for item in work if item.school is not None})
+        finished = Tracked(run_all(setup, work, workers=options.workers, executor=executor), Tally(work, shared))
         for item, outcome in (progress(finished, len(work)) if progress else finished):
             if outcome.error:
                 template, message, url = outcome.error
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
-            entries.append(outcome.entry)
+            entries.append(item.path, outcome.entry)
             for job in press.get(item.path, ()):  # print files, made from the finished file's bytes
                 data, entry = make_press(job, outcome.data, outcome.entry, campaign)
                 staging.add(job.path, data)
-                entries.append(entry)
+                entries.append(job.path, entry)
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
             if shop and (made := shop.add(outcome.entry, outcome.data, _school_of(item))):
                 staging.add(made[0], made[1])
-                entries.append(made[2])
+                entries.append(made[0], made[2])
         for path, data in (shop.ticket().items() if shop else ()):
             staging.add(path, data)
         staging.commit()
         removed, problems = remove_stale(out, stale)
+    if options.cache:  # this build is done with its records: the least recently used go, whoever used them
+        trim(options.cache, cap)
     warnings += problems + (shop.warnings if shop else [])
     warnings += [Problem("WeasyPrint", "", notice, warning=True) for notice in notices]
-    return BuildResult(out, entries, write_manifest(out, entries + kept), warnings, cached, time.monotonic() - started,
+    return BuildResult(out, entries, write_manifest(out, entries, kept), warnings, cached, time.monotonic() - started,
                        campaign, removed, len(kept))
 
 
@@ -206,14 +217,20 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
         return [Work(job.path, job) for job in plan_campaign(campaign, languages=languages, only=options.only,
                                                              paper=options.paper or "tabloid")]
     work = []
+    only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
+    # A school's files sit at the same paths under its own folder as those of any school printed in
+    # the same language on the same papers: planned once per such shape, not once per school.
+    shapes: dict[tuple, list[tuple[str, str]]] = {}
     for school in schools:
         school = replace(school, poster_paper=poster_paper(school, options.paper))
         for lang in (lang for lang in school.languages if lang in languages):
-            only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
-            work += [Work(job.path, job) for job in plan_campaign(campaign, languages=(lang,), only=only,
-                                                                  paper=school.poster_paper, handout=school.paper, school=school)]
+            shape = (lang, school.poster_paper, school.paper)
+            if shape not in shapes:
+                shapes[shape] = [(job.path.removeprefix(f"{school.slug}/"), job.kind) for job in plan_campaign(
+                    campaign, languages=(lang,), only=only, paper=school.poster_paper, handout=school.paper, school=school)]
+            work += [Work(f"{school.slug}/{path}", school=school, lang=lang, kind=kind) for path, kind in shapes[shape]]
             if "packets" in options.only:
-                work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
+                work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet"))
     return _variants_first(work)
 
 
@@ -222,12 +239,19 @@ def _variants_first(work: list[Work]) -> list[Work]:
     make a different shared render instead of all waiting for the same one."""
     first: dict[tuple, Work] = {}
     for item in work:
-        if item.job is None:
-            first.setdefault(packet_variant(item.school, item.lang), item)
-        elif item.job.context.get("school") is not None:
-            first.setdefault(document_variant(item.job), item)
+        if item.school is not None:
+            first.setdefault(_variant(item), item)
     leaders = set(map(id, first.values()))
     return [*first.values(), *(item for item in work if id(item) not in leaders)]
+
+
+def _variant(item: Work) -> tuple:
+    """The shared render a school's item is drawn onto (document_variant tells apart design,
+    language, paper and link; a file's path under the school's folder names its design and language)."""
+    if item.kind == "packet":
+        return packet_variant(item.school, item.lang)
+    paper = item.school.poster_paper if item.kind == "poster" else item.school.paper
+    return (item.path.removeprefix(f"{item.school.slug}/"), paper, item.school.link)
 
 
 def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str, ...]:

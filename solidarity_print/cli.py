@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -20,6 +19,7 @@ from .pdf.packet import PacketOptions
 from .pipeline.cache import default_folder
 from .pipeline.cluster import dask_executor
 from .pipeline.plan import KIND_ALIASES, KINDS, PAPERS
+from .pipeline.progress import ProgressLine
 from .resources import DEFAULT_CAMPAIGN
 
 EXIT_PROBLEMS = 1
@@ -100,11 +100,13 @@ def cli():
 @click.option("--cache", "cache_folder", type=click.Path(path_type=Path, file_okay=False), default=default_folder,
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
+@click.option("--cache-cap", metavar="SIZE", help="Largest size of the cache, e.g. 500MB (default: "
+                                                  "$SOLIDARITY_PRINT_CACHE_CAP, else 2GB); least recently used files go first.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
 @click.option("--preflight", "run_preflight", is_flag=True,
               help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
 def build_command(campaign_file, out, languages, only, paper, print_shop, tile, overlap, booklet, roster, schools,
-                  duplex, poster_mode, workers, cache_folder, no_cache, scheduler, run_preflight):
+                  duplex, poster_mode, workers, cache_folder, no_cache, cache_cap, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -113,23 +115,12 @@ def build_command(campaign_file, out, languages, only, paper, print_shop, tile, 
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
-                           cache=None if no_cache else cache_folder, print_shop=print_shop, tile=tile,
-                           overlap=overlap, booklet=booklet)
+                           cache=None if no_cache else cache_folder, cache_cap=cache_cap, print_shop=print_shop,
+                           tile=tile, overlap=overlap, booklet=booklet)
 
     def progress(finished, total):
-        started, count = time.monotonic(), 0
-
-        def describe(done):
-            if not done:
-                return None
-            rate = count / max(time.monotonic() - started, 1e-6)
-            return f"{rate:.1f} files/s  {done[0].path}"
-
-        with click.progressbar(finished, length=total, label="Rendering", file=sys.stderr, show_pos=True,
-                               show_eta=True, item_show_func=describe) as bar:
-            for done in bar:
-                count += 1
-                yield done
+        with ProgressLine(finished.tally, sys.stderr):
+            yield from finished
 
     def run():
         if not scheduler:
@@ -167,6 +158,35 @@ def _preflight(folder: Path, workers: int | None, *, as_json: bool) -> None:
         click.echo(report.summary())
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
+
+
+@cli.group("cache")
+def cache_group():
+    """See or empty the cache of finished files that later builds reuse."""
+
+
+CACHE_FOLDER = click.option("--cache", "cache_folder", type=click.Path(path_type=Path, file_okay=False),
+                            default=default_folder, show_default="~/.cache/solidarity-print", help="The cache folder.")
+
+
+@cache_group.command("info")
+@CACHE_FOLDER
+def cache_info_command(cache_folder):
+    """Where the cache is, its size and how many files it keeps, against its cap."""
+    from .pipeline.cache_cap import cap_from_environment, info
+    found, cap = info(cache_folder), _run(cap_from_environment)
+    click.echo(f"{cache_folder}: {found.size / 1e6:.1f} MB in {found.entries} file{'s' if found.entries != 1 else ''} "
+               f"(cap {cap / 1e6:.0f} MB)")
+
+
+@cache_group.command("clear")
+@CACHE_FOLDER
+def cache_clear_command(cache_folder):
+    """Remove every file of the cache."""
+    from .pipeline.cache_cap import clear
+    removed = clear(cache_folder)
+    click.echo(f"{cache_folder}: removed {removed.entries} file{'s' if removed.entries != 1 else ''} "
+               f"({removed.size / 1e6:.1f} MB)")
 
 
 @cli.command("check")

@@ -11,13 +11,12 @@ from __future__ import annotations
 import html
 import io
 import re
-import zlib
 from dataclasses import dataclass
 
 import pikepdf
 
 from .overlay import OverlayFont
-from .pdf_update import Trailer, append_update, pdf_text
+from .pdf_update import Trailer, append_update, deflate, pdf_text
 
 PLACEHOLDER = "SOLIDARITY-PRINT-SCHOOL-NAME"
 # The author a shared render names (School.author of the anonymous school: club and name are PLACEHOLDER).
@@ -177,7 +176,7 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str | None = None, n
     RGB, compressed alpha or None)."""
     t = template
     objects: dict[int, bytes] = {}
-    streams = {t.overlays[page]: (b"/Filter /FlateDecode", zlib.compress(("Q\n" + "".join(parts)).encode("latin-1"), 9))
+    streams = {t.overlays[page]: (b"/Filter /FlateDecode", deflate(("Q\n" + "".join(parts)).encode("latin-1"), 9))
                for page, parts in drawing.parts.items()}
     number = t.trailer.size
     inserted: dict[int, list[bytes]] = {}
@@ -203,7 +202,7 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str | None = None, n
     if len(t.metadata_parts) > 1 or len(t.metadata_parts[0]) > 1:
         xml_name, xml_author = (html.escape(text, quote=False).encode("utf-8") for text in (name, author))
         streams[t.metadata] = (t.metadata_entries + b" /Filter /FlateDecode",
-                               zlib.compress(xml_author.join(xml_name.join(part) for part in t.metadata_parts), 9))
+                               deflate(xml_author.join(xml_name.join(part) for part in t.metadata_parts), 9))
     if logo:
         width, height, rgb, alpha = logo
         image = b"/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)

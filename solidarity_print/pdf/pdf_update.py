@@ -25,6 +25,15 @@ def pdf_text(text: str) -> bytes:
     return b"<feff" + text.encode("utf-16-be").hex().encode("ascii") + b">"
 
 
+def deflate(data: bytes, level: int = 6) -> bytes:
+    """`data` zlib-compressed with a window no larger than it needs: zlib.compress sets up its full
+    32 KB window and hash tables for every call, which costs ten times more than compressing the
+    kilobyte or so a school's update streams hold (the output is as small)."""
+    bits = max(9, min(15, len(data).bit_length()))
+    compressor = zlib.compressobj(level, zlib.DEFLATED, bits, max(1, min(8, bits - 6)))
+    return compressor.compress(data) + compressor.flush()
+
+
 def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
                   streams: dict[int, tuple[bytes, bytes]]) -> bytes:
     """`base` followed by an update: `objects` (number -> body, e.g. b"<< /S /P >>") packed into one
@@ -50,7 +59,7 @@ def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
             position += len(objects[number]) + 1
             entries[number] = (2, container, order)
         head = b" ".join(index) + b"\n"
-        packed = zlib.compress(head + b"\n".join(bodies) + b"\n", 6)
+        packed = deflate(head + b"\n".join(bodies) + b"\n", 6)
         entries[container] = (1, len(out), 0)
         out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
                 % (container, len(objects), len(head), len(packed))) + packed + b"\nendstream\nendobj\n"

@@ -55,6 +55,10 @@ class Cache:
             return None
         if not isinstance(details, dict) or hashlib.sha256(data).hexdigest() != details.get("sha256"):
             return None
+        try:
+            os.utime(self._path(key))  # its modification time says when it was last used (cache_cap.trim)
+        except OSError:
+            pass
         return details, data
 
     def put_record(self, key: str, details: dict, data: bytes) -> None:

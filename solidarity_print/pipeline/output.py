@@ -7,7 +7,10 @@ import os
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+import weakref
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 
 from ..errors import OutputError
@@ -42,6 +45,13 @@ class ManifestEntry:
         data.update(self.extra)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict) -> "ManifestEntry":
+        """The entry a manifest's JSON object describes (keys it does not know go to `extra`)."""
+        names = {f.name for f in fields(cls)} - {"extra"}
+        return cls(**{name: data.get(name) for name in names},
+                   extra={key: value for key, value in data.items() if key not in names})
+
 
 def safe_join(out: Path, relative: str) -> Path:
     """`out / relative`, refusing anything that would land outside `out`."""
@@ -66,8 +76,11 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     later, or does not need to), then rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(tmp, "wb")
+        try:
+            handle = open(tmp, "wb")
+        except FileNotFoundError:  # its folder is new: making it only then saves a call per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(tmp, "wb")
     except OSError as exc:
         raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
     try:
@@ -87,12 +100,75 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_manifest(out: Path, entries: list[ManifestEntry]) -> Path:
-    """Write OUT/manifest.json listing every file of the build, sorted by path, one file per line."""
-    files = [json.dumps(e.as_json(), ensure_ascii=False) for e in sorted(entries, key=lambda e: e.path)]
+def write_manifest(out: Path, entries: Sequence[ManifestEntry], also: Iterable[ManifestEntry] = ()) -> Path:
+    """Write OUT/manifest.json listing `entries` and `also`, sorted by path, one file per line; an
+    EntryLog's entries are read back from its file one at a time, never all held at once."""
+    if isinstance(entries, EntryLog):
+        ordered = entries.in_path_order(also)
+    else:
+        ordered = iter(sorted([*entries, *also], key=lambda e: e.path))
     path = out / MANIFEST
-    write_atomic(path, ('{"files": [\n' + ",\n".join(files) + "\n]}\n").encode("utf-8"))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write('{"files": [')
+            for number, entry in enumerate(ordered):
+                handle.write(("\n" if number == 0 else ",\n") + json.dumps(entry.as_json(), ensure_ascii=False))
+            handle.write("\n]}\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+class EntryLog(Sequence):
+    """A build's manifest entries in the order they finished, kept in an unnamed temporary file (one
+    JSON line each) and read back on demand: what stays in memory is a path and an offset per file."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()
+        weakref.finalize(self, self._file.close)  # the file goes with the last reference to the entries
+        self._offsets = array("q")
+        self._paths: list[str] = []
+        self._end = 0
+
+    def append(self, path: str, entry: ManifestEntry) -> None:
+        """Add `entry` (whose path is `path`: the build's own string, so it is not held twice)."""
+        line = json.dumps(vars(entry), ensure_ascii=False).encode("utf-8") + b"\n"
+        self._file.seek(self._end)
+        self._file.write(line)
+        self._offsets.append(self._end)
+        self._end += len(line)
+        self._paths.append(path)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        self._file.seek(self._offsets[index])
+        return ManifestEntry(**json.loads(self._file.readline()))
+
+    def __iter__(self) -> Iterator[ManifestEntry]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def in_path_order(self, also: Iterable[ManifestEntry] = ()) -> Iterator[ManifestEntry]:
+        """These entries and `also`, merged in path order."""
+        order = sorted(range(len(self)), key=self._paths.__getitem__)
+        others = sorted(also, key=lambda e: e.path)
+        mine = 0
+        for other in others:
+            while mine < len(order) and self._paths[order[mine]] < other.path:
+                yield self[order[mine]]
+                mine += 1
+            yield other
+        for index in order[mine:]:
+            yield self[index]
 
 
 class Staging:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError, Problem
@@ -113,9 +113,7 @@ def _target(out: Path, relative: str) -> Path | None:
 def _entry(data: object) -> ManifestEntry | None:
     if not isinstance(data, dict) or not isinstance(data.get("path"), str):
         return None
-    names = {field.name for field in fields(ManifestEntry)} - {"extra"}
-    known = {name: data.get(name) for name in names}
-    return ManifestEntry(**known, extra={key: value for key, value in data.items() if key not in names})
+    return ManifestEntry.from_json(data)
 
 
 __all__ = ["Scope", "previous_entries", "remove_stale", "sort_out"]

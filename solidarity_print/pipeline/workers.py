@@ -1,15 +1,11 @@
 """Rendering in worker processes: in parallel, each with a memory cap and a time limit per item."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +18,7 @@ from ..render.fonts import characters_of
 from . import lifeline
 from .cache import Cache, item_key
 from .output import ManifestEntry, sha256
-from .plan import Job
+from .plan import Job, plan_campaign, poster_paper
 
 
 @dataclass(frozen=True)
@@ -33,14 +29,36 @@ class Limits:
     seconds: int = 180
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Work:
-    """One unit of rendering: a document, or a school's packet in one language."""
+    """One unit of rendering: a document, or a school's packet or own poster or flyer in one language.
+
+    A school's items carry no Job: a build holds tens of thousands of them, and a Job's context holds
+    the campaign, so the worker plans the job again from the school (job_of)."""
 
     path: str
     job: Job | None = None
     school: School | None = None
     lang: str = ""
+    kind: str = ""  # without a job: "packet", "poster" or "flyer" of the school
+
+
+def job_of(setup: WorkerSetup, item: Work) -> Job | None:
+    """The Job of a document item (None for a packet), planned again for a school's poster or flyer."""
+    if item.job is not None or item.kind == "packet":
+        return item.job
+    key = (setup.key, item.school, item.lang, item.kind)
+    if key not in _planned:
+        if len(_planned) >= 64:  # a worker sees a school's items close together: a few schools suffice
+            _planned.clear()
+        school = item.school
+        _planned[key] = {job.path: job for job in plan_campaign(
+            setup.campaign, languages=(item.lang,), only=(item.kind + "s",), paper=poster_paper(school),
+            handout=school.paper, school=school)}
+    return _planned[key][item.path]
+
+
+_planned: dict[tuple, dict[str, Job]] = {}
 
 
 @dataclass(frozen=True)
@@ -101,7 +119,7 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
     global _deadline_passed_at
     _deadline_passed_at = None
     timed = setup.isolate and threading.current_thread() is threading.main_thread()
-    too_slow = (_template(item), f"{item.path} took longer than {setup.limits.seconds} s to render", None)
+    too_slow = (_template(item, setup), f"{item.path} took longer than {setup.limits.seconds} s to render", None)
     render.notices.clear()
     previous = signal.getsignal(signal.SIGALRM)
     # The alarm may fire anywhere until it is disarmed, in an except clause or in the cleanup too: the
@@ -128,7 +146,7 @@ def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets:
                   too_slow: tuple) -> Outcome:
     started = time.monotonic()
     try:
-        data, entry = _render(item, maker, packets)
+        data, entry = _render(job_of(setup, item), item, maker, packets)
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
         if cache and setup.keep:
@@ -137,13 +155,13 @@ def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets:
     except _OutOfTime:
         return Outcome(None, None, too_slow)
     except MemoryError:
-        return Outcome(None, None, (_template(item), f"{item.path} needed more than {setup.limits.memory_mb} MB to render", None))
+        return Outcome(None, None, (_template(item, setup), f"{item.path} needed more than {setup.limits.memory_mb} MB to render", None))
     except RenderError as exc:
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)
         return Outcome(None, None, (exc.template, exc.detail, exc.url))
     except SolidarityError as exc:
-        return Outcome(None, None, (_template(item), str(exc), None))
+        return Outcome(None, None, (_template(item, setup), str(exc), None))
 
 
 def _disarm(previous) -> None:
@@ -191,71 +209,8 @@ def _key(setup: WorkerSetup, item: Work) -> str:
     return item_key(setup.key, item.path, item.school or (item.job.context.get("school") if item.job else None))
 
 
-def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None,
-            executor: Executor | None = None) -> Iterator[tuple[Work, Outcome]]:
-    """Yield (item, outcome) for every item: first those the cache has (read here, without starting a
-    worker), then the others as they finish on `executor` or on a new pool of `workers` processes."""
-    cache = Cache(setup.cache) if setup.cache else None
-    missing = []
-    for item in items:
-        hit = cache.get(_key(setup, item)) if cache else None
-        if hit:
-            yield item, Outcome(hit[0], hit[1], cached=True)
-        else:
-            missing.append(item)
-    if missing:
-        yield from _run_missing(setup, missing, workers, executor)
-
-
-def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None,
-                 executor: Executor | None) -> Iterator[tuple[Work, Outcome]]:
-    own = executor is None
-    if own:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["solidarity_print.pipeline.forkserver_setup"])
-        line = lifeline.Lifeline()
-        executor = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(items) or 1)),
-                                       mp_context=context, initializer=_install, initargs=(setup, line.end))
-    failed = True
-    try:
-        futures = {(executor.submit(_render_installed, item) if own else executor.submit(render_work, setup, item)): item
-                   for item in items}
-        pending = set(futures)
-        # A hang inside C code never returns to Python for the alarm: if nothing at all finishes for
-        # well past the limit, the build stops its workers.
-        patience = setup.limits.seconds * 2 + 30
-        while pending:
-            done, pending = wait(pending, timeout=patience, return_when=FIRST_COMPLETED)
-            if not done:
-                stuck = futures[next(iter(pending))]
-                if own:
-                    _kill_workers(executor)
-                raise RenderError(_template(stuck), f"no result for {patience} s while making {stuck.path}; "
-                                                    "the build was stopped")
-            for future in sorted(done, key=lambda f: futures[f].path):
-                item = futures[future]
-                try:
-                    yield item, future.result()
-                except BrokenProcessPool:
-                    raise RenderError(_template(item), f"the renderer was stopped while making {item.path}: it took "
-                                                       f"longer than {setup.limits.seconds} s, needed more than "
-                                                       f"{setup.limits.memory_mb} MB, or crashed") from None
-        failed = False
-    finally:
-        if own:
-            if failed:  # the build is over: do not wait for items still rendering
-                _kill_workers(executor)
-            executor.shutdown(wait=True, cancel_futures=True)
-            line.close()
-
-
-def _kill_workers(executor: ProcessPoolExecutor) -> None:
-    for process in list(getattr(executor, "_processes", {}).values()):
-        process.kill()
-
-
-def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
-    if item.job is None:
+def _render(job: Job | None, item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
+    if job is None:
         packet = packets.make(item.school, item.lang)
         return packet.data, ManifestEntry(
             path=item.path, kind="packet", lang=item.lang, focus_day=None, school=item.school.slug,
@@ -263,7 +218,6 @@ def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[byt
             tagged=not packet.untagged_pages,
             extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
                        untagged_pages=packet.untagged_pages, shared_render=packet.personalised))
-    job = item.job
     data, pages = packets.make_document(job)
     school = job.context.get("school")
     return data, ManifestEntry(path=job.path, kind=job.kind, lang=job.lang, focus_day=job.focus_day,
@@ -296,5 +250,6 @@ def _alarm(signum, frame):
     raise _OutOfTime()
 
 
-def _template(item: Work) -> str:
-    return item.job.template if item.job and item.job.template else "packet"
+def _template(item: Work, setup: WorkerSetup) -> str:
+    job = job_of(setup, item)
+    return job.template if job and job.template else "packet"

@@ -89,13 +89,16 @@ def make_press(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campa
 
 
 def _is_tiled(item: Work) -> bool:
-    return item.job is not None and item.job.kind == "poster" and item.job.paper.name in POSTER_PAPERS
+    # A school's poster item carries no Job (pipeline/workers.py): its kind and paper are the item's.
+    if item.job is None:
+        return item.kind == "poster" and item.school.poster_paper in POSTER_PAPERS
+    return item.job.kind == "poster" and item.job.paper.name in POSTER_PAPERS
 
 
 def _booklet_source(item: Work) -> str | None:
     """'packet' for a packet (its guides become booklets), 'document' for a guide or excerpt, else None."""
     if item.job is None:
-        return "packet"
+        return "packet" if item.kind == "packet" else None
     return "document" if item.job.kind in ("guide", "excerpt") else None
 
 

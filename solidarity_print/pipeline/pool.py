@@ -1,0 +1,100 @@
+"""Feeding items to workers: cache hits first, then a bounded window in flight, each result let go once handed on."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..errors import RenderError
+from . import lifeline
+from .cache import Cache
+from .workers import Outcome, Work, WorkerSetup, _install, _key, _render_installed, _template, render_work
+
+PER_PROCESS = 4  # items in flight per local process: enough to keep it busy, few enough to keep memory flat
+ON_EXECUTOR = 64  # items in flight on an executor of unknown size (a Dask cluster)
+
+
+def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None,
+            executor: Executor | None = None, in_flight: int | None = None) -> Iterator[tuple[Work, Outcome]]:
+    """Yield (item, outcome) for every item: first those the cache has (read here, without starting a
+    worker), then the others as they finish on `executor` or on a new pool of `workers` processes.
+
+    At most `in_flight` items are submitted and not yet handed on at any time, and a finished item's
+    bytes are released as soon as the caller has taken them: memory does not grow with the items."""
+    cache = Cache(setup.cache) if setup.cache else None
+    missing = []
+    for item in items:
+        hit = cache.get(_key(setup, item)) if cache else None
+        if hit:
+            yield item, Outcome(hit[0], hit[1], cached=True)
+        else:
+            missing.append(item)
+    if missing:
+        yield from _run_missing(setup, missing, workers, executor, in_flight)
+
+
+def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, executor: Executor | None,
+                 in_flight: int | None) -> Iterator[tuple[Work, Outcome]]:
+    own = executor is None
+    processes = max(1, min(workers or os.cpu_count() or 1, len(items) or 1))
+    if own:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["solidarity_print.pipeline.forkserver_setup"])
+        line = lifeline.Lifeline()
+        executor = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_install,
+                                       initargs=(setup, line.end))
+    window = in_flight or (PER_PROCESS * processes if own else ON_EXECUTOR)
+    queue = iter(items)
+    running: dict[Future, Work] = {}
+
+    def top_up() -> None:
+        for item in queue:
+            future = executor.submit(_render_installed, item) if own else executor.submit(render_work, setup, item)
+            running[future] = item
+            if len(running) >= window:
+                return
+
+    failed = True
+    try:
+        top_up()
+        # A hang inside C code never returns to Python for the alarm: if nothing at all finishes for
+        # well past the limit, the build stops its workers.
+        patience = setup.limits.seconds * 2 + 30
+        while running:
+            done, _ = wait(running, timeout=patience, return_when=FIRST_COMPLETED)
+            if not done:
+                stuck = running[next(iter(running))]
+                if own:
+                    _kill_workers(executor)
+                raise RenderError(_template(stuck, setup), f"no result for {patience} s while making {stuck.path}; "
+                                                           "the build was stopped")
+            for future in sorted(done, key=lambda f: running[f].path):
+                item = running.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    raise RenderError(_template(item, setup), f"the renderer was stopped while making {item.path}: "
+                                                              f"it took longer than {setup.limits.seconds} s, needed "
+                                                              f"more than {setup.limits.memory_mb} MB, or crashed") from None
+                except Exception as exc:  # noqa: BLE001 - an executor's own failure (a cluster lost its workers)
+                    if own:
+                        raise
+                    raise RenderError(_template(item, setup), f"the cluster could not make {item.path}: "
+                                                              f"{type(exc).__name__}: {exc}") from None
+                yield item, outcome
+            del done, future, outcome  # the window's futures hold the only other references to the bytes
+            top_up()
+        failed = False
+    finally:
+        if own:
+            if failed:  # the build is over: do not wait for items still rendering
+                _kill_workers(executor)
+            executor.shutdown(wait=True, cancel_futures=True)
+            line.close()
+
+
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.kill()
