@@ -5,7 +5,7 @@ import io
 
 import pikepdf
 
-from ..pdf.overlay import REGULAR, OverlayFont, overlay_font, text_ops
+from ..pdf.overlay import INK, REGULAR, OverlayFont, overlay_font
 from ..pipeline.plan import PAPERS
 
 # Office printers leave about a quarter inch at every edge of the sheet unprinted.
@@ -14,6 +14,8 @@ MARK_LENGTH, MARK_GAP = 9.0, 3.0  # a cut or glue mark, and its distance from th
 MARK_COLOR = "0.2 0.2 0.2 RG"
 LABEL_SIZE = 9.0  # the smallest type the handout tables use too
 SHEET_PAPERS = ("letter", "a4")
+# The labels' font: a name of its own, as the page may already use the overlay fonts' names for school text.
+LABEL_FONT = "/SPLabel"
 
 
 def sheet_size(paper: str, landscape: bool = False) -> tuple[float, float]:
@@ -47,9 +49,9 @@ def label_font(words: list[str]) -> OverlayFont:
     return overlay_font(REGULAR, "".join(sorted(set("".join(words)))))
 
 
-def label(font: OverlayFont, text: str, x: float, baseline: float, size: float = LABEL_SIZE) -> str:
-    """A line of text set in `font` with its baseline at `baseline`."""
-    return text_ops(font, [text], size, x, baseline + size * 0.98, size)
+def label(text: str, font: OverlayFont, x: float, baseline: float, size: float = LABEL_SIZE) -> str:
+    """A line of text set in `font` (in the sheet's resources as LABEL_FONT) with its baseline at `baseline`."""
+    return f"{INK}\nBT\n{LABEL_FONT} {size:.2f} Tf\n1 0 0 1 {x:.2f} {baseline:.2f} Tm {font.show(text)} Tj\nET"
 
 
 def form_of(pdf: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Object:

@@ -15,7 +15,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from ..errors import OptionError
-from .sheets import (LABEL_SIZE, MARK_GAP, MARK_LENGTH, PRINTABLE_MARGIN, SHEET_PAPERS, artifact, crop_marks,
+from .sheets import (LABEL_FONT, LABEL_SIZE, MARK_GAP, MARK_LENGTH, PRINTABLE_MARGIN, SHEET_PAPERS, artifact, crop_marks,
                      label, label_font, saved, sheet_size, tick)
 from .tags import Retagger
 
@@ -120,7 +120,7 @@ def tile_poster(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
         font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
         resources = pdf.make_indirect(pikepdf.Dictionary(poster.obj.Resources))
         resources.Font = pikepdf.Dictionary(resources.get("/Font", pikepdf.Dictionary()))
-        resources.Font[font.resource] = font.embed(pdf)
+        resources.Font[LABEL_FONT] = font.embed(pdf)
         x_at, y_at = grid.origin()
         sheet_width, sheet_height = grid.sheet
         for index in range(grid.columns * grid.rows):
@@ -130,7 +130,7 @@ def tile_poster(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
             content = (f"q\n{x_at:.3f} {y_at:.3f} {grid.width:.3f} {grid.height:.3f} re W n\n"
                        f"1 0 0 1 {dx:.3f} {dy:.3f} cm\n").encode() + tags.content_for(index) + b"\nQ\n"
             content += artifact(_marks(grid, index, x_at, y_at) + "\n"
-                                + label(font, tile_label(index, grid, words), x_at, PRINTABLE_MARGIN + 2)).encode()
+                                + label(tile_label(index, grid, words), font, x_at, PRINTABLE_MARGIN + 2)).encode()
             sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, sheet_width, sheet_height]),
                                        Resources=resources, Contents=pdf.make_stream(content), Tabs=pikepdf.Name.S)
             pdf.pages.append(pikepdf.Page(sheet))
