@@ -18,3 +18,9 @@ def is_pending_warning(problem) -> bool:
 def without_pending(problems) -> list:
     """The problems, less the warnings that pending languages' texts are ignored."""
     return [p for p in problems if not is_pending_warning(p)]
+
+
+def without_pending_lines(output: str) -> str:
+    """CLI output less the lines that warn that pending languages' texts are ignored."""
+    return "\n".join(line for line in output.splitlines()
+                     if not any(f"warning: texts in {lang!r} are ignored because" in line for lang in PENDING))

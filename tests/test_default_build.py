@@ -15,7 +15,7 @@ TABLOID, LETTER = (792, 1224), (612, 792)
 
 def expected_paths() -> set[str]:
     paths = set()
-    for lang in ("en", "es"):
+    for lang in ("en", "es", "fr", "vi"):
         paths.add(f"{lang}/posters/week-at-a-glance.pdf")
         paths |= {f"{lang}/posters/{d}.pdf" for d in DAYS} | {f"{lang}/flyers/{d}.pdf" for d in DAYS}
         paths |= {f"{lang}/guides/student-guide.pdf", f"{lang}/guides/educator-guide.pdf"}
@@ -64,6 +64,10 @@ def test_posters_and_flyers_are_one_page(manifest):
     ("en", "immigrant-youth", "LGBTQ+ Immigrant Youth Focus Day", "Friday, November 10, 2023"),
     ("es", "immigrant-youth", "jóvenes inmigrantes", "viernes, 10 de noviembre de 2023"),
     ("en", "native-indigenous", "LGBT2SQ+ Native American and Indigenous Focus Day", "Thursday, November 9, 2023"),
+    ("fr", "black-lgbtq", "Journée des personnes noires LGBTQ+", "lundi 6 novembre 2023"),
+    ("fr", "intersex-youth", "Journée des jeunes intersexes", "mercredi 8 novembre 2023"),
+    ("vi", "disability-justice", "Công lý cho người khuyết tật LGBTQ+", "Thứ Ba, 7 tháng 11, 2023"),
+    ("vi", "immigrant-youth", "Người trẻ nhập cư LGBTQ+", "Thứ Sáu, 10 tháng 11, 2023"),
 ])
 def test_flyer_names_its_day_and_date_as_the_locale_writes_it(default_build, lang, day, title, date):
     text = " ".join(pdf_text(default_build / lang / "flyers" / f"{day}.pdf").split())
@@ -94,7 +98,7 @@ def outline_titles(path) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "vi"])
 @pytest.mark.parametrize("audience", ["student", "educator"])
 def test_guide_bookmarks_are_its_sections_with_their_headings_nested(default_build, lang, audience):
     campaign = load_campaign()

@@ -258,7 +258,7 @@ def test_bad_roster_lists_every_problem_by_row_and_column_and_writes_nothing(ros
         ",empty-name,,,,,,,en,letter,both,high",
         "Lincoln High,,,,not-an-email,,,,en,letter,both,high",
         "lincoln  HIGH,,,,,,,,en,letter,both,high",
-        "Oak Middle,,,,,,,,fr,letter,both,middle",
+        "Oak Middle,,,,,,,,de,letter,both,middle",
         "Pine High,,,,,,../../../../etc/passwd,Pine logo,en,letter,both,high",
     ]) + "\n", encoding="utf-8")
     out = tmp_path / "out"

@@ -301,7 +301,7 @@ def column_values(column: str, alphabet: st.SearchStrategy[str], clean: bool) ->
         "grade_band": st.sampled_from(["middle", "high", "HIGH"]),
         "logo": st.text(st.sampled_from(list(LATIN + "./\\ -_é")), max_size=30),
     }.get(column)
-    invalid = {"contact_email": "x@y", "languages": "vi", "paper": "legal", "audience": "parents",
+    invalid = {"contact_email": "x@y", "languages": "de", "paper": "legal", "audience": "parents",
                "grade_band": "elementary", "slug": "Bad Slug"}.get(column)
     if clean and column == "logo":
         return st.just("")

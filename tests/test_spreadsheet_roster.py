@@ -113,7 +113,7 @@ def test_bad_rows_are_named_by_the_sheets_row_and_column_letter(folder, campaign
     """The table starts in column B after an empty column A, with an empty row inside and formatted
     empty rows at the end: positions are still the ones the spreadsheet shows."""
     rows = [HEADER, ROWS[1], [], ["Lincoln High", "", "", "", "not-an-email"], ["", "", "GSA without a school"],
-            ["Roosevelt", "", "", "", "", "", "", "", "fr"]]
+            ["Roosevelt", "", "", "", "", "", "", "", "de"]]
     path = write_xlsx(folder / "schools.xlsx", rows, first_column=2)
     book = openpyxl.load_workbook(path)
     book.active["B40"].number_format = "0.00"  # styled but empty: not a school
@@ -125,7 +125,7 @@ def test_bad_rows_are_named_by_the_sheets_row_and_column_letter(folder, campaign
     assert errors == {
         ("row 4, column F (contact_email)", "'not-an-email' is not an email address"),
         ("row 5, column B (name)", "is empty: every school needs a name"),
-        ("row 6, column J (languages)", "'fr' is not a language of this campaign (it has: en, es)"),
+        ("row 6, column J (languages)", "'de' is not a language of this campaign (it has: en, es, fr, vi)"),
     }
     assert {p.file for p in info.value.problems} == {str(path.resolve())}
 
