@@ -140,3 +140,16 @@ def test_font_class_picks_the_script_and_vietnamese_is_covered():
     assert fonts.font_class("Trường Trung học Lê Lợi") == "script-noto"
     assert fonts.missing_characters("Tiếng Việt: ă â đ ê ô ơ ư ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ") == []
     assert fonts.missing_characters("한국") == ["한", "국"]
+
+
+def test_every_arabic_and_chinese_file_passes_ua1_with_every_glyph_mapped_to_text(built):
+    import page as page_validation
+    pdfs = [p for p in every_pdf(built) if "/en/" not in str(p)]
+    for path in pdfs:
+        report = page_validation.validate_pdf(str(path), profile="ua1")
+        assert report.is_compliant, (path, [(f.rule_id, f.message) for f in report.failures][:3])
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    if "/ToUnicode" in font:
+                        assert b"> <>" not in font.ToUnicode.read_bytes(), (path, str(font.BaseFont))
