@@ -28,9 +28,9 @@ from solidarity_print.web.jobs import Queue, Tokens
 from solidarity_print.web.security import CONTENT_SECURITY_POLICY
 
 FIELDS = ("name", "club", "contact_name", "contact_email", "meeting", "logo", "logo_alt", "languages", "paper",
-          "audience", "grade_band")
+          "audience", "grade_band", "poster_paper", "link")
 LABELS = ("School name", "Club", "Contact name", "Contact email", "Meeting", "Logo", "Logo description", "Languages",
-          "Paper", "Audience", "Grade band")
+          "Paper", "Audience", "Grade band", "Poster paper", "Your link")
 MARKUP = '<script>alert("x")</script><b>&amp;'
 
 
