@@ -5,7 +5,8 @@ import io
 
 import pikepdf
 
-from ..pdf.overlay import INK, REGULAR, OverlayFont, overlay_font
+from ..pdf.overlay import INK, NOTO_REGULAR, REGULAR, SC_REGULAR, OverlayFont, overlay_font
+from ..render import fonts
 from ..pipeline.plan import PAPERS
 
 # Office printers leave about a quarter inch at every edge of the sheet unprinted.
@@ -44,9 +45,15 @@ def tick(x0: float, y0: float, x1: float, y1: float) -> str:
     return f"{MARK_COLOR}\n0.75 w\n[2 1.5] 0 d\n{x0:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l S\n[] 0 d"
 
 
-def label_font(words: list[str]) -> OverlayFont:
-    """The bundled regular face, subset to the characters of the labels (cached per process)."""
-    return overlay_font(REGULAR, "".join(sorted(set("".join(words)))))
+def label_font(words: list[str]) -> OverlayFont | None:
+    """The first bundled regular face that draws every label (Atkinson, else Noto Sans for Vietnamese,
+    else Noto Sans SC), subset to their characters (cached per process); None when the labels need a
+    script that is shaped (Arabic): labels are drawn unshaped, left to right."""
+    characters = "".join(sorted(set("".join(words))))
+    for file in (REGULAR, NOTO_REGULAR, SC_REGULAR):
+        if all(ord(c) in fonts.cmap_of(file) for c in characters if not c.isspace()):
+            return overlay_font(file, characters)
+    return None
 
 
 def label(text: str, font: OverlayFont, x: float, baseline: float, size: float = LABEL_SIZE) -> str:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import io
 import math
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pikepdf
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 from ..errors import OptionError
+from ..resources import TEMPLATES
 from .sheets import (LABEL_FONT, LABEL_SIZE, MARK_GAP, MARK_LENGTH, PRINTABLE_MARGIN, SHEET_PAPERS, artifact, crop_marks,
                      label, label_font, saved, sheet_size, tick)
 from .tags import Retagger
@@ -95,6 +98,12 @@ def tile_name(index: int, grid: Grid) -> str:
     return f"{chr(ord('A') + column)}{row + 1}"
 
 
+@lru_cache(maxsize=1)
+def english_words() -> dict[str, str]:
+    """The built-in theme's English words."""
+    return tomllib.loads((TEMPLATES / "strings" / "en.toml").read_text(encoding="utf-8"))
+
+
 def tile_label(index: int, grid: Grid, words: dict[str, str]) -> str:
     """'B1 · 2 × 2 · glue onto A1': the tile, the grid, and the tiles it overlaps when glued."""
     row, column = divmod(index, grid.columns)
@@ -118,6 +127,9 @@ def tile_poster(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
         homes = {mcid: grid.home((x0 + x1) / 2 - left, (y0 + y1) / 2 - bottom, height) for mcid, (x0, y0, x1, y1) in boxes.items()}
         tags = Retagger(pdf, poster, homes, lambda x, y: grid.home(x - left, y - bottom, height))
         font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
+        if font is None:  # an Arabic poster: its sheets are labelled in English rather than drawn unshaped
+            words = english_words()
+            font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
         resources = pdf.make_indirect(pikepdf.Dictionary(poster.obj.Resources))
         resources.Font = pikepdf.Dictionary(resources.get("/Font", pikepdf.Dictionary()))
         resources.Font[LABEL_FONT] = font.embed(pdf)
@@ -130,7 +142,7 @@ def tile_poster(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
             content = (f"q\n{x_at:.3f} {y_at:.3f} {grid.width:.3f} {grid.height:.3f} re W n\n"
                        f"1 0 0 1 {dx:.3f} {dy:.3f} cm\n").encode() + tags.content_for(index) + b"\nQ\n"
             content += artifact(_marks(grid, index, x_at, y_at) + "\n"
-                                + label(tile_label(index, grid, words), font, x_at, PRINTABLE_MARGIN + 2)).encode()
+                                + label(tile_label(index, grid, words), font, x_at, PRINTABLE_MARGIN + LABEL_SIZE * 0.35)).encode()
             sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, sheet_width, sheet_height]),
                                        Resources=resources, Contents=pdf.make_stream(content), Tabs=pikepdf.Name.S)
             pdf.pages.append(pikepdf.Page(sheet))

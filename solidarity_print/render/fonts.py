@@ -20,6 +20,11 @@ def _cmap(file: str) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+def cmap_of(file: str) -> frozenset[int]:
+    """The code points a bundled font file draws."""
+    return _cmap(file)
+
+
 def _drawn(char: str) -> bool:
     """False for characters that need no glyph of their own: spaces, controls, joiners, bidi marks and
     isolates (all category Cf), variation selectors."""
