@@ -14,9 +14,11 @@ from .model import Campaign, School
 from .pdf.packet import PacketOptions, document_variant, packet_variant
 from .pipeline.cache import inputs_fingerprint
 from .pipeline.output import ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
-from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
+from .pipeline.plan import KINDS, PAPERS, canonical_kinds, handout_paper, plan_campaign, poster_paper
 from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup, run_all
+from .press.handouts import COUNTS, handout_jobs
+from .press.ink import INKS, black_jobs
 from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar.
@@ -51,6 +53,8 @@ class BuildOptions:
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
+    ink: str = "colour"  # "black": also a black-and-white twin of each poster and flyer, under print/ (press/ink.py)
+    handouts: int | None = None  # 2 or 4: each day's hand-out and a sheet of 2 or 4 of it, under print/ (press/handouts.py)
 
 
 def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -116,6 +120,7 @@ def _check_options(options: BuildOptions) -> None:
     unknown = [kind for kind in options.only if kind not in KINDS]
     if unknown or not options.only:
         raise OptionError("--only", f"{', '.join(unknown) or 'nothing'}: choose from {', '.join(KINDS)}")
+    _check_print_options(options)
     filtered = set(options.only) != set(KINDS)
     # (option, the words of its value): what only a packet uses
     packet_options = [given for given, used in ((("--duplex", ""), options.packets.duplex),
@@ -135,6 +140,18 @@ def _check_options(options: BuildOptions) -> None:
     if packet_options and "packets" not in options.only:
         option, value = packet_options[0]
         raise OptionError(option, f"{value}only changes packets: add packets to --only")
+
+
+def _check_print_options(options: BuildOptions) -> None:
+    """--ink and --handouts: a value they know, and the posters or flyers they are made from."""
+    if options.ink not in INKS:
+        raise OptionError("--ink", f"{options.ink}: choose from {', '.join(INKS)}")
+    if options.handouts is not None and options.handouts not in COUNTS:
+        raise OptionError("--handouts", f"{options.handouts}: choose 2 (half-letter or A5) or 4 (quarter-letter or A6 cards)")
+    if options.ink == "black" and not {"posters", "flyers"} & set(options.only):
+        raise OptionError("--ink", "black only changes posters and flyers: add posters or flyers to --only")
+    if options.handouts and "flyers" not in options.only:
+        raise OptionError("--handouts", "hand-outs are made from the flyers: add flyers to --only")
 
 
 def _nothing_to_build(campaign: Campaign, options: BuildOptions, languages: tuple[str, ...]) -> OptionError:
@@ -175,18 +192,36 @@ def _output_options(options: BuildOptions) -> tuple:
 
 def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:
     if not schools:
-        return [Work(job.path, job) for job in plan_campaign(campaign, languages=languages, only=options.only,
-                                                             paper=options.paper or "tabloid")]
-    work = []
+        jobs = plan_campaign(campaign, languages=languages, only=options.only, paper=options.paper or "tabloid")
+        if options.handouts:
+            sheet = handout_paper(options.paper or "tabloid").name
+            jobs += [job for lang in languages for ink in _inks(options)
+                     for job in handout_jobs(campaign, lang, options.handouts, sheet, ink=ink)]
+        return [Work(job.path, job) for job in jobs + (black_jobs(campaign, jobs) if options.ink == "black" else [])]
+    work, handouts = [], {}
     for school in schools:
         school = replace(school, poster_paper=poster_paper(school, options.paper))
         for lang in (lang for lang in school.languages if lang in languages):
             only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
-            work += [Work(job.path, job) for job in plan_campaign(campaign, languages=(lang,), only=only,
-                                                                  paper=school.poster_paper, handout=school.paper, school=school)]
+            jobs = plan_campaign(campaign, languages=(lang,), only=only, paper=school.poster_paper, handout=school.paper,
+                                 school=school)
+            work += [Work(job.path, job) for job in jobs + (black_jobs(campaign, jobs) if options.ink == "black" else [])]
             if "packets" in options.only:
                 work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
+            if options.handouts:
+                # Hand-outs carry no school's name, only their QR code's link: one set per language,
+                # paper and link for the whole roster, in the school's folder only for its own link.
+                own = school if school.link and school.link != campaign.resources_url else None
+                handouts.setdefault((lang, school.paper, own.slug if own else ""), own)
+    for (lang, paper, _), own in handouts.items():
+        work += [Work(job.path, job) for ink in _inks(options)
+                 for job in handout_jobs(campaign, lang, options.handouts, paper, school=own, ink=ink)]
     return _variants_first(work)
+
+
+def _inks(options: BuildOptions) -> tuple[str, ...]:
+    """The inks print files are made in: colour, and black with --ink black."""
+    return ("colour", "black") if options.ink == "black" else ("colour",)
 
 
 def _variants_first(work: list[Work]) -> list[Work]:

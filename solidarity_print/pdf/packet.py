@@ -287,9 +287,9 @@ def packet_variant(school: School, lang: str) -> tuple:
 
 
 def document_variant(job: Job) -> tuple:
-    """What a school's poster or flyer shares with other schools': one render per design, language, paper and link."""
+    """What a school's poster or flyer shares with other schools': one render per design, language, paper, link and ink."""
     school = job.context.get("school")
-    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "")
+    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "", job.context.get("ink", ""))
 
 
 def _anonymous(school: School) -> School:

@@ -29,6 +29,7 @@ class ManifestEntry:
     sha256: str
     title: str
     tagged: bool = True
+    purpose: str = "screen"  # "print": a file made for paper (press/), beside the accessible one
     extra: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:

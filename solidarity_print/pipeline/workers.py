@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import RenderError, SolidarityError
 from ..model import Campaign, School
 from ..pdf.packet import PacketMaker, PacketOptions
+from ..press.handouts import make_handout
 from ..render import render
 from ..render.documents import DocumentMaker
 from ..render.fonts import characters_of
@@ -263,11 +264,15 @@ def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[byt
             extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
                        untagged_pages=packet.untagged_pages, shared_render=packet.personalised))
     job = item.job
+    if job.context.get("handout"):
+        return make_handout(job, packets.maker)
     data, pages = packets.make_document(job)
     school = job.context.get("school")
     return data, ManifestEntry(path=job.path, kind=job.kind, lang=job.lang, focus_day=job.focus_day,
                                school=school.slug if school else None, paper=job.paper.name, pages=pages,
-                               sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt")
+                               sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt",
+                               purpose=job.context.get("purpose", "screen"),
+                               extra=dict(ink=job.context["ink"]) if job.context.get("ink") else {})
 
 
 def _apply_memory_limit(limits: Limits) -> None:
