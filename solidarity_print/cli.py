@@ -80,6 +80,12 @@ def cli():
 @click.option("--paper", type=click.Choice(sorted(PAPERS)),
               help="Poster paper (default: tabloid; with --roster, each school's poster_paper, else A3 for A4 "
                    "schools and tabloid for the others); flyers and guides use letter, or A4 with a4/a3 posters.")
+@click.option("--ink", type=click.Choice(["colour", "black"]), default="colour", show_default=True,
+              help="black: also a black-and-white twin of every poster and flyer for office printers, "
+                   "print/…-black.pdf (patterns instead of colour fills).")
+@click.option("--handouts", type=click.Choice(["2", "4"]),
+              help="Also each day's hand-out under print/…/handouts/: 2 = half-letter/A5 flyer, 4 = quarter-letter/A6 "
+                   "card, alone (tagged) and 2 or 4 to a letter/A4 sheet with cut marks.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
               help="schools.csv: build each school's posters, flyers and packets instead.")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")
@@ -91,7 +97,7 @@ def cli():
               show_default="~/.cache/solidarity-print", help="Keep finished files here and reuse them in later builds.")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh and leave the cache alone.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
-def build_command(campaign_file, out, languages, only, paper, roster, schools, duplex, poster_mode, workers,
+def build_command(campaign_file, out, languages, only, paper, ink, handouts, roster, schools, duplex, poster_mode, workers,
                   cache_folder, no_cache, scheduler):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
@@ -101,7 +107,7 @@ def build_command(campaign_file, out, languages, only, paper, roster, schools, d
     campaign_file = _campaign_here(campaign_file)
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
-                           cache=None if no_cache else cache_folder)
+                           cache=None if no_cache else cache_folder, ink=ink, handouts=int(handouts) if handouts else None)
 
     def progress(finished, total):
         started, count = time.monotonic(), 0
