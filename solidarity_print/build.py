@@ -53,7 +53,7 @@ class BuildOptions:
     workers: int | None = None  # processes; None means one per core
     limits: Limits = Limits()
     cache: Path | None = None  # content-addressed cache folder; None renders everything afresh
-    ink: str = "colour"  # "black": also a black-and-white twin of each poster and flyer, under print/ (press/ink.py)
+    ink: str = "color"  # "black": also a black-and-white twin of each poster and flyer, under print/ (press/ink.py)
     handouts: int | None = None  # 2 or 4: each day's hand-out and a sheet of 2 or 4 of it, under print/ (press/handouts.py)
 
 
@@ -220,8 +220,8 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
 
 
 def _inks(options: BuildOptions) -> tuple[str, ...]:
-    """The inks print files are made in: colour, and black with --ink black."""
-    return ("colour", "black") if options.ink == "black" else ("colour",)
+    """The inks print files are made in: color, and black with --ink black."""
+    return ("color", "black") if options.ink == "black" else ("color",)
 
 
 def _variants_first(work: list[Work]) -> list[Work]:

@@ -80,7 +80,7 @@ def cli():
 @click.option("--paper", type=click.Choice(sorted(PAPERS)),
               help="Poster paper (default: tabloid; with --roster, each school's poster_paper, else A3 for A4 "
                    "schools and tabloid for the others); flyers and guides use letter, or A4 with a4/a3 posters.")
-@click.option("--ink", type=click.Choice(["colour", "black"]), default="colour", show_default=True,
+@click.option("--ink", type=click.Choice(["color", "black"]), default="color", show_default=True,
               help="black: also a black-and-white twin of every poster and flyer for office printers, "
                    "print/…-black.pdf (patterns instead of colour fills).")
 @click.option("--handouts", type=click.Choice(["2", "4"]),

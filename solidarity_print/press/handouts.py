@@ -36,7 +36,7 @@ LAYOUTS = {
 
 
 def handout_jobs(campaign: Campaign, lang: str, count: int, sheet_paper: str, *, school: School | None = None,
-                 ink: str = "colour") -> list[Job]:
+                 ink: str = "color") -> list[Job]:
     """For each focus day in `lang`: the tagged hand-out and its sheet of `count`, on letter or A4.
 
     Hand-outs carry no school's name, only the link of their QR code: a build with a roster makes
@@ -69,7 +69,7 @@ def make_handout(job: Job, maker: DocumentMaker) -> tuple[bytes, ManifestEntry]:
     data, pages = maker.make(job)
     sheet: Sheet | None = job.context["sheet"]
     school = job.context.get("school")
-    extra = dict(piece=job.paper.name, ink=job.context.get("ink", "colour"))
+    extra = dict(piece=job.paper.name, ink=job.context.get("ink", "color"))
     if sheet is not None:
         data = impose(data, sheet, title=job.title, lang=job.lang)
         extra.update(up=sheet.count, cuts=sheet.cuts((job.paper.width, job.paper.height)))

@@ -6,7 +6,7 @@ from dataclasses import replace
 from ..model import Campaign
 from ..pipeline.plan import Job
 
-INKS = ("colour", "black")
+INKS = ("color", "black")
 PRINT_FOLDER = "print"
 
 
