@@ -148,8 +148,8 @@ def _check_print_options(options: BuildOptions) -> None:
         raise OptionError("--ink", f"{options.ink}: choose from {', '.join(INKS)}")
     if options.handouts is not None and options.handouts not in COUNTS:
         raise OptionError("--handouts", f"{options.handouts}: choose 2 (half-letter or A5) or 4 (quarter-letter or A6 cards)")
-    if options.ink == "black" and not {"posters", "flyers"} & set(options.only):
-        raise OptionError("--ink", "black only changes posters and flyers: add posters or flyers to --only")
+    if options.ink == "black" and not {"posters", "flyers", "packets" if options.roster else ""} & set(options.only):
+        raise OptionError("--ink", "black only changes posters, flyers and (with --roster) packets: add one of them to --only")
     if options.handouts and "flyers" not in options.only:
         raise OptionError("--handouts", "hand-outs are made from the flyers: add flyers to --only")
 
@@ -208,6 +208,8 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
             work += [Work(job.path, job) for job in jobs + (black_jobs(campaign, jobs) if options.ink == "black" else [])]
             if "packets" in options.only:
                 work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang))
+                if options.ink == "black":
+                    work.append(Work(f"{school.slug}/print/{lang}/packet-black.pdf", school=school, lang=lang, ink="black"))
             if options.handouts:
                 # Hand-outs carry no school's name, only their QR code's link: one set per language,
                 # paper and link for the whole roster, in the school's folder only for its own link.
@@ -230,7 +232,7 @@ def _variants_first(work: list[Work]) -> list[Work]:
     first: dict[tuple, Work] = {}
     for item in work:
         if item.job is None:
-            first.setdefault(packet_variant(item.school, item.lang), item)
+            first.setdefault(packet_variant(item.school, item.lang, item.ink), item)
         elif item.job.context.get("school") is not None:
             first.setdefault(document_variant(item.job), item)
     leaders = set(map(id, first.values()))

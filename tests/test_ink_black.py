@@ -165,3 +165,35 @@ def test_library_refuses_an_unknown_ink(tmp_path):
     with pytest.raises(OptionError, match="--ink"):
         build(None, tmp_path / "out", BuildOptions(ink="sepia"))
     assert not (tmp_path / "out").exists()
+
+
+def _page_solid_shares(path: Path) -> list[float]:
+    """solid_share of every page, through one-page copies."""
+    shares = []
+    with pikepdf.open(path) as pdf:
+        for index in range(len(pdf.pages)):
+            with pikepdf.new() as single:
+                single.pages.append(pdf.pages[index])
+                copy = path.with_name(f"{path.stem}-page.pdf")
+                single.save(copy)
+            shares.append(solid_share(copy))
+    return shares
+
+
+def test_a_roster_gets_black_flyers_and_packets_with_the_school_on_them(tmp_path):
+    roster = tmp_path / "schools.csv"
+    roster.write_text("name,slug,club,languages,paper\nRiverside Academy,riverside,Riverside Pride Club,en,letter\n",
+                      encoding="utf-8")
+    out = tmp_path / "dist"
+    result = run("build", "--roster", roster, "--only", "flyers,packets", "--ink", "black", "--out", out, "--no-cache")
+    assert result.exit_code == 0, result.output
+    entries = {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    flyer = f"riverside/print/en/flyers/{DAYS[0]}-black.pdf"
+    assert entries[flyer]["purpose"] == "print" and "Riverside Pride Club" in _text(out / flyer)
+    packet, colour = entries["riverside/print/en/packet-black.pdf"], entries["riverside/en/packet.pdf"]
+    assert (packet["purpose"], packet["ink"], packet["pages"]) == ("print", "black", colour["pages"])
+    with pikepdf.open(out / packet["path"]) as pdf:
+        assert {page.objgen for page in pdf.pages} <= struct_pages(pdf)
+    black_shares = _page_solid_shares(out / packet["path"])
+    assert max(black_shares) <= SOLID_LIMIT, black_shares
+    assert max(_page_solid_shares(out / colour["path"])) > SOLID_LIMIT

@@ -42,6 +42,7 @@ class Work:
     job: Job | None = None
     school: School | None = None
     lang: str = ""
+    ink: str = "color"  # a packet's ink: "black" for its office-printer twin
 
 
 @dataclass(frozen=True)
@@ -256,13 +257,14 @@ def _kill_workers(executor: ProcessPoolExecutor) -> None:
 
 def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
     if item.job is None:
-        packet = packets.make(item.school, item.lang)
+        packet = _in_ink(packets, item.ink).make(item.school, item.lang)
         return packet.data, ManifestEntry(
             path=item.path, kind="packet", lang=item.lang, focus_day=None, school=item.school.slug,
             paper=item.school.paper, pages=packet.pages, sha256=sha256(packet.data), title=packet.title,
-            tagged=not packet.untagged_pages,
+            tagged=not packet.untagged_pages, purpose="print" if item.ink == "black" else "screen",
             extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
-                       untagged_pages=packet.untagged_pages, shared_render=packet.personalised))
+                       untagged_pages=packet.untagged_pages, shared_render=packet.personalised,
+                       **({"ink": item.ink} if item.ink == "black" else {})))
     job = item.job
     if job.context.get("handout"):
         return make_handout(job, packets.maker)
@@ -273,6 +275,20 @@ def _render(item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[byt
                                sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt",
                                purpose=job.context.get("purpose", "screen"),
                                extra=dict(ink=job.context["ink"]) if job.context.get("ink") else {})
+
+
+_black_packets: list[tuple[PacketMaker, PacketMaker]] = []  # (the colour maker, its black twin)
+
+
+def _in_ink(packets: PacketMaker, ink: str) -> PacketMaker:
+    """`packets`, or for black ink its twin: same renderer, its own shared renders (one twin per process,
+    made again when the build's PacketMaker changes)."""
+    if ink != "black":
+        return packets
+    if not _black_packets or _black_packets[0][0] is not packets:
+        _black_packets[:] = [(packets, PacketMaker(packets.maker, replace(packets.options, ink="black"), packets.cache,
+                                                   packets.fingerprint))]
+    return _black_packets[0][1]
 
 
 def _apply_memory_limit(limits: Limits) -> None:
