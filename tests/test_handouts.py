@@ -1,6 +1,7 @@
 """--handouts 2|4: each day's hand-out, tagged, and imposed 2 or 4 to a letter/A4 sheet with cut marks."""
 from __future__ import annotations
 
+import ctypes
 import json
 import re
 from pathlib import Path
@@ -117,12 +118,20 @@ def test_no_text_smaller_than_9_pt(handouts):
 
 
 def font_sizes(path: Path) -> list[float]:
-    """The size of every visible character, in points as printed."""
+    """The size of every visible character, in points as printed: the font size its text object sets
+    (WeasyPrint's are CSS pixels) times the scale of the character's whole transformation."""
     pdf = pypdfium2.PdfDocument(path)
     try:
         text = pdf[0].get_textpage()
-        return [pypdfium2.raw.FPDFText_GetFontSize(text.raw, index) for index in range(text.count_chars())
-                if text.get_text_range(index, 1).strip()]
+        sizes = []
+        for index in range(text.count_chars()):
+            if not text.get_text_range(index, 1).strip():
+                continue
+            matrix = pypdfium2.raw.FS_MATRIX()
+            assert pypdfium2.raw.FPDFText_GetMatrix(text.raw, index, ctypes.byref(matrix))
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            sizes.append(round(pypdfium2.raw.FPDFText_GetFontSize(text.raw, index) * scale, 2))
+        return sizes
     finally:
         pdf.close()
 
