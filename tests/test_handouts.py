@@ -205,8 +205,8 @@ def test_a_roster_shares_one_set_of_handouts_per_language_paper_and_link(tmp_pat
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--handouts", "3"), "--handouts"),
-    (("--handouts", "2", "--only", "posters"), "--handouts"),
+    (("--handouts", "3"), "'3' is not one of '2', '4'"),
+    (("--handouts", "2", "--only", "posters"), "--handouts: hand-outs are made from the flyers"),
 ])
 def test_bad_handouts_are_usage_mistakes(tmp_path, args, message):
     result = CliRunner().invoke(cli, ["build", *args, "--out", str(tmp_path / "out"), "--no-cache"])

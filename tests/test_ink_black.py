@@ -152,8 +152,8 @@ def test_each_focus_day_keeps_a_pattern_of_its_own(black):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--ink", "black", "--only", "guides"), "--ink"),
-    (("--ink", "grey"), "--ink"),
+    (("--ink", "black", "--only", "guides"), "--ink: black only changes posters, flyers"),
+    (("--ink", "grey"), "'grey' is not one of 'color', 'black'"),
 ])
 def test_ink_without_posters_or_flyers_is_a_usage_mistake(tmp_path, args, message):
     result = run("build", *args, "--out", tmp_path / "out", "--no-cache")
