@@ -11,15 +11,17 @@ from .errors import OptionError, Problem, RenderError
 from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .model import Campaign, School
-from .pdf.packet import PacketOptions, packet_variant
+from .pdf.packet import PacketOptions, document_variant, packet_variant
 from .pipeline.cache import inputs_fingerprint
 from .pipeline.cache_cap import cap_from_environment, parse_size, trim
 from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
-from .pipeline.plan import KINDS, PAPERS, canonical_kinds, plan_campaign, poster_paper
-from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
+from .pipeline.plan import KINDS, PAPERS, canonical_kinds, handout_paper, plan_campaign, poster_paper
 from .pipeline.pool import run_all
 from .pipeline.progress import Tally, Tracked
+from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
+from .press.handouts import COUNTS, handout_jobs
+from .press.ink import INKS, black_jobs
 from .press.jobs import check_press, make_press, plan_press
 from .press.print_shop_files import PrintShop, planned_paths
 from .render import fonts
@@ -62,6 +64,8 @@ class BuildOptions:
     tile: str | None = None  # also tile tabloid and A3 posters on this paper (letter, a4)
     overlap: float | None = None  # of the tiles, in inches; None: 0.5
     booklet: bool = False  # also impose guides, excerpts and packets' guides as booklets
+    ink: str = "color"  # "black": also a black-and-white twin of each poster and flyer, under print/ (press/ink.py)
+    handouts: int | None = None  # 2 or 4: each day's hand-out and a sheet of 2 or 4 of it, under print/ (press/handouts.py)
 
 
 def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist"), options: BuildOptions = BuildOptions(),
@@ -91,7 +95,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     if not work:
         raise _nothing_to_build(campaign, options, languages)
     shop_paths = planned_paths([(w.path, w.job.kind if w.job else w.kind, _school_of(w) and _school_of(w).slug)
-                                for w in work]) if options.print_shop else []
+                                for w in work if _is_screen(w)]) if options.print_shop else []
     check_press(campaign, work, options.tile, options.overlap, options.booklet)
     press = plan_press(work, options.tile, options.overlap, options.booklet)
     paths = [w.path for w in work] + [job.path for jobs in press.values() for job in jobs] + shop_paths
@@ -149,6 +153,7 @@ def _check_options(options: BuildOptions) -> None:
     unknown = [kind for kind in options.only if kind not in KINDS]
     if unknown or not options.only:
         raise OptionError("--only", f"{', '.join(unknown) or 'nothing'}: choose from {', '.join(KINDS)}")
+    _check_print_options(options)
     filtered = set(options.only) != set(KINDS)
     if options.print_shop and not {"posters", "flyers", "packets"} & set(options.only):
         raise OptionError("--print-shop", f"makes print-shop files of posters, flyers and packets: --only "
@@ -171,6 +176,18 @@ def _check_options(options: BuildOptions) -> None:
     if packet_options and "packets" not in options.only:
         option, value = packet_options[0]
         raise OptionError(option, f"{value}only changes packets: add packets to --only")
+
+
+def _check_print_options(options: BuildOptions) -> None:
+    """--ink and --handouts: a value they know, and the posters or flyers they are made from."""
+    if options.ink not in INKS:
+        raise OptionError("--ink", f"{options.ink}: choose from {', '.join(INKS)}")
+    if options.handouts is not None and options.handouts not in COUNTS:
+        raise OptionError("--handouts", f"{options.handouts}: choose 2 (half-letter or A5) or 4 (quarter-letter or A6 cards)")
+    if options.ink == "black" and not {"posters", "flyers", "packets" if options.roster else ""} & set(options.only):
+        raise OptionError("--ink", "black only changes posters, flyers and (with --roster) packets: add one of them to --only")
+    if options.handouts and "flyers" not in options.only:
+        raise OptionError("--handouts", "hand-outs are made from the flyers: add flyers to --only")
 
 
 def _nothing_to_build(campaign: Campaign, options: BuildOptions, languages: tuple[str, ...]) -> OptionError:
@@ -214,9 +231,13 @@ def _output_options(options: BuildOptions) -> tuple:
 
 def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:
     if not schools:
-        return [Work(job.path, job) for job in plan_campaign(campaign, languages=languages, only=options.only,
-                                                             paper=options.paper or "tabloid")]
-    work = []
+        jobs = plan_campaign(campaign, languages=languages, only=options.only, paper=options.paper or "tabloid")
+        if options.handouts:
+            sheet = handout_paper(options.paper or "tabloid").name
+            jobs += [job for lang in languages for ink in _inks(options)
+                     for job in handout_jobs(campaign, lang, options.handouts, sheet, ink=ink)]
+        return [Work(job.path, job) for job in jobs + (black_jobs(campaign, jobs) if options.ink == "black" else [])]
+    work, handouts = [], {}
     only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
     # A school's files sit at the same paths under its own folder as those of any school printed in
     # the same language on the same papers: planned once per such shape, not once per school.
@@ -229,9 +250,29 @@ def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...],
                 shapes[shape] = [(job.path.removeprefix(f"{school.slug}/"), job.kind) for job in plan_campaign(
                     campaign, languages=(lang,), only=only, paper=school.poster_paper, handout=school.paper, school=school)]
             work += [Work(f"{school.slug}/{path}", school=school, lang=lang, kind=kind) for path, kind in shapes[shape]]
+            if options.ink == "black":  # opt-in twins carry their Job (the plain items are planned again in the worker)
+                jobs = plan_campaign(campaign, languages=(lang,), only=only, paper=school.poster_paper,
+                                     handout=school.paper, school=school)
+                work += [Work(job.path, job) for job in black_jobs(campaign, jobs)]
             if "packets" in options.only:
                 work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet"))
+                if options.ink == "black":
+                    work.append(Work(f"{school.slug}/print/{lang}/packet-black.pdf", school=school, lang=lang,
+                                     kind="packet", ink="black"))
+            if options.handouts:
+                # Hand-outs carry no school's name, only their QR code's link: one set per language,
+                # paper and link for the whole roster, in the school's folder only for its own link.
+                own = school if school.link and school.link != campaign.resources_url else None
+                handouts.setdefault((lang, school.paper, own.slug if own else ""), own)
+    for (lang, paper, _), own in handouts.items():
+        work += [Work(job.path, job) for ink in _inks(options)
+                 for job in handout_jobs(campaign, lang, options.handouts, paper, school=own, ink=ink)]
     return _variants_first(work)
+
+
+def _inks(options: BuildOptions) -> tuple[str, ...]:
+    """The inks print files are made in: color, and black with --ink black."""
+    return ("color", "black") if options.ink == "black" else ("color",)
 
 
 def _variants_first(work: list[Work]) -> list[Work]:
@@ -241,6 +282,8 @@ def _variants_first(work: list[Work]) -> list[Work]:
     for item in work:
         if item.school is not None:
             first.setdefault(_variant(item), item)
+        elif item.job is not None and item.job.context.get("school") is not None:
+            first.setdefault(document_variant(item.job), item)
     leaders = set(map(id, first.values()))
     return [*first.values(), *(item for item in work if id(item) not in leaders)]
 
@@ -249,7 +292,7 @@ def _variant(item: Work) -> tuple:
     """The shared render a school's item is drawn onto (document_variant tells apart design,
     language, paper and link; a file's path under the school's folder names its design and language)."""
     if item.kind == "packet":
-        return packet_variant(item.school, item.lang)
+        return packet_variant(item.school, item.lang, item.ink)
     paper = item.school.poster_paper if item.kind == "poster" else item.school.paper
     return (item.path.removeprefix(f"{item.school.slug}/"), paper, item.school.link)
 
@@ -265,6 +308,11 @@ def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str,
         raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
                                     f"(it has: {', '.join(campaign.languages)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted))
+
+
+def _is_screen(item: Work) -> bool:
+    """False for the files made for paper (black twins, hand-outs): print-shop files are made of the others."""
+    return item.ink == "color" and not (item.job and (item.job.context.get("ink") or item.job.context.get("handout")))
 
 
 def _school_of(item: Work) -> School | None:

@@ -90,6 +90,12 @@ def cli():
 @click.option("--overlap", type=float, metavar="INCHES", help="How far the tiles of --tile overlap (default: 0.5).")
 @click.option("--booklet", is_flag=True,
               help="Also write each guide, excerpt and packet guide as a booklet to print double-sided and fold.")
+@click.option("--ink", type=click.Choice(["color", "black"]), default="color", show_default=True,
+              help="black: also a black-and-white twin of every poster and flyer for office printers, "
+                   "print/…-black.pdf (patterns instead of colour fills).")
+@click.option("--handouts", type=click.Choice(["2", "4"]),
+              help="Also each day's hand-out under print/…/handouts/: 2 = half-letter/A5 flyer, 4 = quarter-letter/A6 "
+                   "card, alone (tagged) and 2 or 4 to a letter/A4 sheet with cut marks.")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False),
               help="schools.csv: build each school's posters, flyers and packets instead.")
 @click.option("--school", "schools", multiple=True, metavar="SLUG", help="Only this school of the roster (repeatable).")
@@ -105,8 +111,8 @@ def cli():
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on a Dask distributed cluster instead of local processes.")
 @click.option("--preflight", "run_preflight", is_flag=True,
               help="Then check every file written, as `solidarity-print preflight OUT` does (exit 1 on errors).")
-def build_command(campaign_file, out, languages, only, paper, print_shop, tile, overlap, booklet, roster, schools,
-                  duplex, poster_mode, workers, cache_folder, no_cache, cache_cap, scheduler, run_preflight):
+def build_command(campaign_file, out, languages, only, paper, print_shop, tile, overlap, booklet, ink, handouts, roster,
+                  schools, duplex, poster_mode, workers, cache_folder, no_cache, cache_cap, scheduler, run_preflight):
     """Build every poster, flyer and guide of a campaign, or every school's packet with --roster."""
     if workers and scheduler:
         raise click.UsageError("--workers does nothing with --scheduler: the cluster's workers render")
@@ -116,7 +122,8 @@ def build_command(campaign_file, out, languages, only, paper, print_shop, tile, 
     options = BuildOptions(languages=languages, only=only or KINDS, paper=paper, roster=roster, schools=schools,
                            packets=PacketOptions(duplex=duplex, posters=poster_mode), workers=workers,
                            cache=None if no_cache else cache_folder, cache_cap=cache_cap, print_shop=print_shop,
-                           tile=tile, overlap=overlap, booklet=booklet)
+                           tile=tile, overlap=overlap, booklet=booklet, ink=ink,
+                           handouts=int(handouts) if handouts else None)
 
     def progress(finished, total):
         with ProgressLine(finished.tally, sys.stderr):

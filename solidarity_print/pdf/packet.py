@@ -7,6 +7,7 @@ from ..errors import RenderError
 from ..model import Excerpt, School
 from ..pipeline.cache import Cache, shared_key
 from ..pipeline.plan import PAPERS, Job, plan_campaign, poster_paper
+from ..press.ink import black_context
 from ..render.documents import SINGLE_PAGE, DocumentMaker
 from ..render.i18n import text_direction
 from ..render.render import LaidOut, Slot, slots_of
@@ -31,6 +32,7 @@ class PacketOptions:
     fast: bool = True  # render what schools share once and draw each school's text onto it
     overlay_chars: str = ""  # every character the roster's schools need drawn (to subset the font once)
     overlay_fallback_chars: str = ""  # those of texts the theme's font cannot draw whole (for Noto Sans)
+    ink: str = "color"  # "black": every piece with the office-printer stylesheet (press/ink.py)
 
 
 @dataclass
@@ -96,9 +98,9 @@ class PacketMaker:
         else rendered whole (a name too long for the cover's reserved area)."""
         if self.options.fast:
             packet = self._personalised(
-                packet_variant(school, lang), lambda: self._render(_anonymous(school), lang, overlay=True), True,
-                lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces,
-                                                              rtl=text_direction(lang) == "rtl"))
+                packet_variant(school, lang, self.options.ink), lambda: self._render(_anonymous(school), lang, overlay=True),
+                True, lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces,
+                                                                rtl=text_direction(lang) == "rtl"))
             if packet is not None:
                 return packet
         return self._render(school, lang)
@@ -168,6 +170,8 @@ class PacketMaker:
         jobs = plan_campaign(self.campaign, languages=(lang,), only=("posters", "flyers", "guide"),
                              paper=school.paper if self.options.posters == "fit" else poster_paper(school),
                              handout=school.paper, school=school)
+        if self.options.ink == "black":
+            jobs = [replace(job, context=dict(job.context, **black_context(self.campaign, job.focus_day))) for job in jobs]
         excerpts = [e for e in self.campaign.excerpts if e.lang == lang and any(map(e.is_for, school.audiences()))]
         # Double-sided, the contents start on a right-hand page too: cover, blank, contents, blank.
         front_pages = 2 * FRONT_PAGES if self.options.duplex else FRONT_PAGES
@@ -252,7 +256,8 @@ class PacketMaker:
         t = self.campaign.strings[lang]
         return dict(campaign=self.campaign, lang=lang, t=t, created=f"{self.campaign.start.isoformat()}T00:00:00Z",
                     school=school, accent=self.campaign.days[0].color, paper=PAPERS[paper],
-                    unit=PAPERS[paper].width / 100, fit=1.0, overlay=False)
+                    unit=PAPERS[paper].width / 100, fit=1.0, overlay=False,
+                    **(black_context(self.campaign, None) if self.options.ink == "black" else {}))
 
     def _cover(self, school: School, lang: str, title: str, overlay: bool = False) -> LaidOut:
         """The cover; a long name is set smaller, step by step, never clipped."""
@@ -286,15 +291,15 @@ class PacketMaker:
         return self.maker.renderer.layout(html, template=template)
 
 
-def packet_variant(school: School, lang: str) -> tuple:
-    """What a school's packet shares with other schools': one render per language, papers, audiences and link."""
-    return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link)
+def packet_variant(school: School, lang: str, ink: str = "color") -> tuple:
+    """What a school's packet shares with other schools': one render per language, papers, audiences, link and ink."""
+    return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link, ink)
 
 
 def document_variant(job: Job) -> tuple:
-    """What a school's poster or flyer shares with other schools': one render per design, language, paper and link."""
+    """What a school's poster or flyer shares with other schools': one render per design, language, paper, link and ink."""
     school = job.context.get("school")
-    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "")
+    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "", job.context.get("ink", ""))
 
 
 def _anonymous(school: School) -> School:

@@ -32,9 +32,8 @@ class ManifestEntry:
     sha256: str
     title: str
     tagged: bool = True
-    purpose: str = "screen"  # "print": made for paper (tiled posters, booklets), beside the accessible original
+    purpose: str = "screen"  # "print" for files made for a printer or print shop (press/), beside the accessible one
     extra: dict = field(default_factory=dict)
-    purpose: str = "screen"  # "print" for files made for a printer or print shop (press/)
     trim: list[float] | None = None  # print-shop files: the trim size in points
     bleed: float | None = None  # print-shop files: the bleed on each side in points
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import RenderError, SolidarityError
 from ..model import Campaign, School
 from ..pdf.packet import PacketMaker, PacketOptions
+from ..press.handouts import make_handout
 from ..render import render
 from ..render.documents import DocumentMaker
 from ..render.fonts import characters_of
@@ -41,6 +42,7 @@ class Work:
     school: School | None = None
     lang: str = ""
     kind: str = ""  # without a job: "packet", "poster" or "flyer" of the school
+    ink: str = "color"  # a packet's ink: "black" for its office-printer twin
 
 
 def job_of(setup: WorkerSetup, item: Work) -> Job | None:
@@ -211,18 +213,37 @@ def _key(setup: WorkerSetup, item: Work) -> str:
 
 def _render(job: Job | None, item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:
     if job is None:
-        packet = packets.make(item.school, item.lang)
+        packet = _in_ink(packets, item.ink).make(item.school, item.lang)
         return packet.data, ManifestEntry(
             path=item.path, kind="packet", lang=item.lang, focus_day=None, school=item.school.slug,
             paper=item.school.paper, pages=packet.pages, sha256=sha256(packet.data), title=packet.title,
-            tagged=not packet.untagged_pages,
+            tagged=not packet.untagged_pages, purpose="print" if item.ink == "black" else "screen",
             extra=dict(school_name=item.school.name, pieces=[vars(p) for p in packet.pieces],
-                       untagged_pages=packet.untagged_pages, shared_render=packet.personalised))
+                       untagged_pages=packet.untagged_pages, shared_render=packet.personalised,
+                       **({"ink": item.ink} if item.ink == "black" else {})))
+    if job.context.get("handout"):
+        return make_handout(job, packets.maker)
     data, pages = packets.make_document(job)
     school = job.context.get("school")
     return data, ManifestEntry(path=job.path, kind=job.kind, lang=job.lang, focus_day=job.focus_day,
                                school=school.slug if school else None, paper=job.paper.name, pages=pages,
-                               sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt")
+                               sha256=sha256(data), title=job.title, tagged=job.kind != "excerpt",
+                               purpose=job.context.get("purpose", "screen"),
+                               extra=dict(ink=job.context["ink"]) if job.context.get("ink") else {})
+
+
+_black_packets: list[tuple[PacketMaker, PacketMaker]] = []  # (the colour maker, its black twin)
+
+
+def _in_ink(packets: PacketMaker, ink: str) -> PacketMaker:
+    """`packets`, or for black ink its twin: same renderer, its own shared renders (one twin per process,
+    made again when the build's PacketMaker changes)."""
+    if ink != "black":
+        return packets
+    if not _black_packets or _black_packets[0][0] is not packets:
+        _black_packets[:] = [(packets, PacketMaker(packets.maker, replace(packets.options, ink="black"), packets.cache,
+                                                   packets.fingerprint))]
+    return _black_packets[0][1]
 
 
 def _apply_memory_limit(limits: Limits) -> None:

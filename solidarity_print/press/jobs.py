@@ -55,6 +55,8 @@ def plan_press(work: list[Work], tile: str | None, overlap: float | None, bookle
     jobs: dict[str, list[PressJob]] = {}
     points = (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH
     for item in work:
+        if item.ink != "color" or (item.job and (item.job.context.get("ink") or item.job.context.get("handout"))):
+            continue  # already a print file (--ink black, --handouts)
         if tile and _is_tiled(item):
             jobs.setdefault(item.path, []).append(PressJob(_print_path(item, "-tiled.pdf"), "tiled-poster", item.path,
                                                            tile, overlap=points))

@@ -48,7 +48,7 @@ class PrintShop:
 
     def add(self, entry: ManifestEntry, data: bytes, school: School | None) -> tuple[str, bytes, ManifestEntry] | None:
         """The print-shop file of the screen file `entry` (bytes `data`), or None for other kinds."""
-        if entry.kind not in PIECES:
+        if entry.kind not in PIECES or entry.purpose != "screen":  # not of office-printer twins (--ink black)
             return None
         self._check_images(entry, data, school)
         made = print_shop_pdf(data, title=entry.title, lang=entry.lang, created=self.campaign.start)
