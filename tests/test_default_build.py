@@ -15,7 +15,7 @@ TABLOID, LETTER = (792, 1224), (612, 792)
 
 def expected_paths() -> set[str]:
     paths = set()
-    for lang in ("en", "es", "fr", "vi"):
+    for lang in ("en", "es", "fr", "vi", "ar", "zh-Hans"):
         paths.add(f"{lang}/posters/week-at-a-glance.pdf")
         paths |= {f"{lang}/posters/{d}.pdf" for d in DAYS} | {f"{lang}/flyers/{d}.pdf" for d in DAYS}
         paths |= {f"{lang}/guides/student-guide.pdf", f"{lang}/guides/educator-guide.pdf"}
@@ -98,7 +98,7 @@ def outline_titles(path) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["en", "es", "fr", "vi"])
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "vi", "ar", "zh-Hans"])
 @pytest.mark.parametrize("audience", ["student", "educator"])
 def test_guide_bookmarks_are_its_sections_with_their_headings_nested(default_build, lang, audience):
     campaign = load_campaign()
@@ -108,3 +108,12 @@ def test_guide_bookmarks_are_its_sections_with_their_headings_nested(default_bui
     assert [title for depth, title in outline if depth == 0] == mine
     assert any(depth == 1 for depth, _ in outline), "sub-headings are nested under their section"
     assert not others & {title for _, title in outline}
+
+
+@pytest.mark.parametrize("lang, line", [("en", "Ideas and resources: www.glsen.org"),
+                                        ("fr", "Idées et ressources\u00a0: www.glsen.org"),
+                                        ("zh-Hans", "活动创意和资源：www.glsen.org")])
+def test_a_guide_writes_its_label_and_colon_as_its_language_does(default_build, lang, line):
+    import pypdfium2
+    document = pypdfium2.PdfDocument(default_build / lang / "guides" / "student-guide.pdf")
+    assert line in document[0].get_textpage().get_text_range()

@@ -46,7 +46,7 @@ def test_unfinished_spanish_is_a_warning_when_only_english_is_wanted(campaign):
 
 
 def test_missing_guide_and_theme_words_of_an_unwanted_language_are_warnings(campaign):
-    text = campaign.read_text(encoding="utf-8").replace('languages = ["en", "es", "fr", "vi"]', 'languages = ["en", "es", "fr", "vi", "de"]')
+    text = campaign.read_text(encoding="utf-8").replace('languages = ["en", "es", "fr", "vi", "ar", "zh-Hans"]', 'languages = ["en", "es", "fr", "vi", "ar", "zh-Hans", "de"]')
     campaign.write_text(text, encoding="utf-8")
     with pytest.raises(InputError):
         load_campaign(campaign)
@@ -69,7 +69,7 @@ def test_a_language_asked_for_that_the_campaign_lacks_is_a_usage_mistake(campaig
 
 
 def test_texts_of_a_removed_language_are_one_warning(campaign):
-    text = campaign.read_text(encoding="utf-8").replace('languages = ["en", "es", "fr", "vi"]', 'languages = ["en", "fr", "vi"]')
+    text = campaign.read_text(encoding="utf-8").replace('languages = ["en", "es", "fr", "vi", "ar", "zh-Hans"]', 'languages = ["en", "fr", "vi", "ar", "zh-Hans"]')
     campaign.write_text(text, encoding="utf-8")
     loaded = load_campaign(campaign)
     assert loaded.languages == ("en", "fr", "vi")

@@ -230,7 +230,7 @@ def test_campaign_from_any_text(text):
 @given(mutation=mutated_campaigns())
 @example(mutation=("start set to an impossible date", DEFAULT_TEXT.replace("start = 2023-11-06", "start = 2023-11-31")))
 @example(mutation=("end before start", DEFAULT_TEXT.replace("end = 2023-11-10", "end = 2023-11-01")))
-@example(mutation=("languages a table", DEFAULT_TEXT.replace('languages = ["en", "es", "fr", "vi"]', "languages = {en = 1}")))
+@example(mutation=("languages a table", DEFAULT_TEXT.replace('languages = ["en", "es", "fr", "vi", "ar", "zh-Hans"]', "languages = {en = 1}")))
 @example(mutation=("days a number", DEFAULT_TEXT.replace("[[days]]", "[[dayz]]")))
 @example(mutation=("untouched", DEFAULT_TEXT))
 def test_campaign_mutations(mutation):
