@@ -1,4 +1,4 @@
-"""Reviewed reference renders of one poster and one flyer, and the comparison the tests use.
+"""Reviewed reference renders of posters and flyers (English, Spanish, Arabic, Chinese, Vietnamese), and the comparison the tests use.
 
 Regenerate after an intended design change, look at every PNG, then commit them:
     python tests/reference_images.py DIST_FOLDER
@@ -13,7 +13,11 @@ from PIL import Image, ImageChops
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
 PAGES = {"poster-en-black-lgbtq.png": "en/posters/black-lgbtq.pdf", "flyer-es-intersex-youth.png": "es/flyers/intersex-youth.pdf",
-         "poster-es-week-at-a-glance.png": "es/posters/week-at-a-glance.pdf"}
+         "poster-es-week-at-a-glance.png": "es/posters/week-at-a-glance.pdf",
+         # right to left, Chinese and Vietnamese script (mirrored layout, bundled fonts)
+         "poster-ar-black-lgbtq.png": "ar/posters/black-lgbtq.pdf", "flyer-ar-intersex-youth.png": "ar/flyers/intersex-youth.pdf",
+         "poster-zh-Hans-immigrant-youth.png": "zh-Hans/posters/immigrant-youth.pdf",
+         "flyer-vi-disability-justice.png": "vi/flyers/disability-justice.pdf"}
 DPI = 36
 
 
