@@ -71,7 +71,7 @@ class Builder:
         found = {name: self.images.get(key) for name, key in keys.items()}
         wanted = tuple(name for name, image in found.items() if image is None)
         if wanted:
-            item = workers.Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang)
+            item = workers.Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet")
             images, error = await self._in_worker(preview_in_worker, replace(setup, campaign=None),
                                                   self._pickled_campaign(), item, wanted)
             if error:
