@@ -125,7 +125,7 @@ def test_bad_rows_are_named_by_the_sheets_row_and_column_letter(folder, campaign
     assert errors == {
         ("row 4, column F (contact_email)", "'not-an-email' is not an email address"),
         ("row 5, column B (name)", "is empty: every school needs a name"),
-        ("row 6, column J (languages)", "'de' is not a language of this campaign (it has: en, es, fr, vi)"),
+        ("row 6, column J (languages)", "'de' is not a language of this campaign (it has: en, es, fr, vi, ar, zh-Hans)"),
     }
     assert {p.file for p in info.value.problems} == {str(path.resolve())}
 

@@ -62,7 +62,7 @@ def test_translate_writes_each_text_beside_its_source(tmp_path):
     result = CliRunner().invoke(cli, ["translate", "ht", str(folder)])
     assert result.exit_code == 0, result.output
     text = (folder / "campaign.toml").read_text(encoding="utf-8")
-    assert 'languages = ["en", "es", "ht"]' in text
+    assert 'languages = ["en", "es", "fr", "vi", "ar", "zh-Hans", "ht"]' in text
     assert '# en: Immigrant Youth\nshort = ""' in text
     assert '# en: Solidarity Week 2023\nht = ""' in text
     words = (folder / "overrides/templates/strings/ht.toml").read_text(encoding="utf-8")
@@ -70,7 +70,7 @@ def test_translate_writes_each_text_beside_its_source(tmp_path):
     assert (folder / "guide/ht/01-what-is-solidarity.md").read_text() == (folder / "guide/en/01-what-is-solidarity.md").read_text()
     # Meanwhile the other languages build: the unfinished one is left out with a warning.
     campaign = load_campaign(folder)
-    assert campaign.languages == ("en", "es")
+    assert campaign.languages == ("en", "es", "fr", "vi", "ar", "zh-Hans")
     assert any("'ht' is still being translated, so this build leaves it out" in str(w) for w in campaign.warnings)
 
 
@@ -122,7 +122,7 @@ def test_a_finished_translation_builds_with_the_others(half_done):
     result = CliRunner().invoke(cli, ["check", "--campaign", str(half_done), "--lang", "ht"])
     assert result.exit_code == 0, result.output
     campaign = load_campaign(half_done)
-    assert campaign.languages == ("en", "es", "ht")
+    assert campaign.languages == ("en", "es", "fr", "vi", "ar", "zh-Hans", "ht")
     assert campaign.days[0].text["ht"].title == "ht Black LGBTQ+ Focus Day"
 
 
