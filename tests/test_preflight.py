@@ -48,7 +48,7 @@ def defects(tmp_path_factory) -> tuple[Path, object]:
 
 def test_default_build_passes_clean(default_build):
     report = preflight(default_build)
-    assert report.files == 26 and report.pages >= 40
+    assert report.files == 78 and report.pages >= 140
     assert [str(f) for f in report.findings] == []
     result = CliRunner().invoke(cli, ["preflight", str(default_build), "--json"])
     assert result.exit_code == 0, result.output

@@ -124,7 +124,8 @@ def test_the_tiled_file_keeps_language_title_parent_tree_and_links_and_passes_ua
                 for annotation in page.obj.get("/Annots", []):
                     links += 1
                     assert parents[int(annotation.StructParent)].S == pikepdf.Name.Link
-            assert links == len(source.pages[0].obj.get("/Annots", []))
+            # a link the overlap cuts through is kept on each sheet that shows it
+            assert links >= len(source.pages[0].obj.get("/Annots", []))
             with pdf.open_outline() as outline:  # bookmarks open on a sheet of this file
                 sheets = {page.obj.objgen for page in pdf.pages}
                 assert outline.root and all(item.destination[0].objgen in sheets for item in outline.root)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pypdfium2
 
+from solidarity_print.render.fonts import is_joined_script
+
 # Boxes are the glyphs' tight boxes; lines set close together, or a descender above a capital,
 # may touch by a fraction of a point, two texts printed in one place overlap by much more.
 MIN_OVERLAP = 1.5  # points, in both directions
@@ -60,6 +62,14 @@ def text_runs(page: pypdfium2.PdfPage) -> list[Run]:
     return runs
 
 
+def _one_arabic_word(a: Run, b: Run) -> bool:
+    """Right-to-left letters arrive leftwards, so each starts a run of its own; joined Arabic letters'
+    boxes overlap by design. Two such runs on one line are one word, not two texts."""
+    # Letters of one Arabic line rise and descend differently: compare their middles, not their bottoms.
+    same_line = abs((a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 0.6 * max(a.top - a.bottom, b.top - b.bottom)
+    return same_line and (is_joined_script(a.text) or is_joined_script(b.text))
+
+
 def overlapping_text(path: Path) -> list[tuple[int, str, str]]:
     """(1-based page, text, text) for every two runs of text on one page whose boxes overlap."""
     found = []
@@ -69,7 +79,8 @@ def overlapping_text(path: Path) -> list[tuple[int, str, str]]:
             page = pdf[number]
             runs = text_runs(page)
             for i, run in enumerate(runs):
-                found += [(number + 1, run.text, other.text) for other in runs[i + 1:] if run.overlaps(other)]
+                found += [(number + 1, run.text, other.text) for other in runs[i + 1:]
+                          if run.overlaps(other) and not _one_arabic_word(run, other)]
             page.close()
     finally:
         pdf.close()

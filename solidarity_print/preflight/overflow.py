@@ -1,9 +1,11 @@
 """Text overflow in the finished file: lines drawn over other lines, or running off the page."""
 from __future__ import annotations
 
+from ..render.fonts import is_joined_script
 from .findings import Finding
 from .page import PageView
 
+SAME_LINE = 0.6  # share of a glyph's height the middles of two pieces of one Arabic line may differ by
 OVERLAP = 1.5  # points both ways: tight boxes of lines set close may touch, two texts in one place overlap far more
 
 
@@ -24,7 +26,10 @@ def check(view: PageView, file: str) -> list[Finding]:
                 break
             across = min(first.right, second.right) - max(first.left, second.left)
             up = min(first.top, second.top) - max(first.bottom, second.bottom)
-            if across > OVERLAP and up > OVERLAP:
+            joined = (is_joined_script(first.text) or is_joined_script(second.text)) and \
+                abs((first.top + first.bottom) - (second.top + second.bottom)) / 2 <= \
+                SAME_LINE * max(first.top - first.bottom, second.top - second.bottom)
+            if across > OVERLAP and up > OVERLAP and not joined:
                 drawn, over = sorted((first, second), key=runs.index)
                 findings.append(Finding(file, view.number, "overflow",
                                         f"text is printed over other text: {drawn.text.strip()[:40]!r} and "

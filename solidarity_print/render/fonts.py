@@ -20,6 +20,14 @@ def _cmap(file: str) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+def is_joined_script(text: str) -> bool:
+    """True for text wholly in a script whose letters join and whose shaped glyphs' boxes overlap
+    their neighbours by design (Arabic): two such pieces on one line are one word, not an overprint."""
+    letters = [c for c in text if not c.isspace()]
+    return bool(letters) and all("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\u08a0" <= c <= "\u08ff"
+                                 or "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufeff" for c in letters)
+
+
 def cmap_of(file: str) -> frozenset[int]:
     """The code points a bundled font file draws."""
     return _cmap(file)
