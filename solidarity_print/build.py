@@ -94,8 +94,8 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     work = _plan(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
-    shop_paths = planned_paths([(w.path, w.job.kind if w.job else w.kind, _school_of(w) and _school_of(w).slug)
-                                for w in work if _is_screen(w)]) if options.print_shop else []
+    shop_paths = planned_paths([(w.path, w.job.kind if w.job else w.kind, w.for_school and w.for_school.slug)
+                                for w in work if not w.for_paper]) if options.print_shop else []
     check_press(campaign, work, options.tile, options.overlap, options.booklet)
     press = plan_press(work, options.tile, options.overlap, options.booklet)
     paths = [w.path for w in work] + [job.path for jobs in press.values() for job in jobs] + shop_paths
@@ -133,7 +133,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                 entries.append(job.path, entry)
             cached += outcome.cached
             notices.update(dict.fromkeys(outcome.notices))
-            if shop and (made := shop.add(outcome.entry, outcome.data, _school_of(item))):
+            if shop and (made := shop.add(outcome.entry, outcome.data, item.for_school)):
                 staging.add(made[0], made[1])
                 entries.append(made[0], made[2])
         for path, data in (shop.ticket().items() if shop else ()):
@@ -308,16 +308,6 @@ def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str,
         raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
                                     f"(it has: {', '.join(campaign.languages)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted))
-
-
-def _is_screen(item: Work) -> bool:
-    """False for the files made for paper (black twins, hand-outs): print-shop files are made of the others."""
-    return item.ink == "color" and not (item.job and (item.job.context.get("ink") or item.job.context.get("handout")))
-
-
-def _school_of(item: Work) -> School | None:
-    """The school a work item is made for (a packet's, or a personalised poster's or flyer's), or None."""
-    return item.school or (item.job.context.get("school") if item.job else None)
 
 
 def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from asgi_client import asgi_post
 from conftest import pdf_text
 from PIL import Image
 from starlette.testclient import TestClient
@@ -332,35 +333,14 @@ def small(tmp_path):
         yield test_client
 
 
-def asgi_post(app, path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, int, bytes]:
-    """POST `chunks` to the ASGI app as a client streaming them would; (status, chunks read, page)."""
-    read, sent = 0, []
-
-    async def receive():
-        nonlocal read
-        if read < len(chunks):
-            read += 1
-            return {"type": "http.request", "body": chunks[read - 1], "more_body": read < len(chunks)}
-        return {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "headers": headers, "scheme": "http", "server": ("test", 80), "client": ("test", 1), "root_path": "",
-             "http_version": "1.1"}
-    asyncio.run(app(scope, receive, send))
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    return start["status"], read, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(small):
     multipart = [(b"content-type", b"multipart/form-data; boundary=b")]
     chunks = [b'--b\r\nContent-Disposition: form-data; name="logo"; filename="l.png"\r\n'
               b"Content-Type: image/png\r\n\r\n"] + [b"x" * 1000] * 100
-    status, read, page = asgi_post(small.app, "/school", chunks, multipart + [(b"content-length", b"100000")])
+    status, _, read, page = asgi_post(small.app, "/school", chunks, multipart + [(b"content-length", b"100000")])
     assert status == 413 and read == 0 and b"at most" in page  # refused by its declared length, unread
-    status, read, page = asgi_post(small.app, "/school", chunks, multipart)  # no length: counted as it comes
+    status, _, read, page = asgi_post(small.app, "/school", chunks, multipart)  # no length: counted as it comes
     assert status == 413 and read < 10 and b"at most" in page
     assert_headers(small.post("/school", content=b"x" * 10, headers={"content-length": "100000000"}))
 

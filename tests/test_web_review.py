@@ -2,7 +2,6 @@
 zipfile, build failures answered as pages, and the roster's poster_paper and link columns on the form."""
 from __future__ import annotations
 
-import asyncio
 import functools
 import io
 import re
@@ -13,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from asgi_client import asgi_post
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
@@ -20,35 +20,13 @@ from solidarity_print.errors import InputError, OutputError, Problem, RenderErro
 from solidarity_print.inputs import roster
 from solidarity_print.inputs.config import load_campaign
 from solidarity_print.resources import DEFAULT_CAMPAIGN
-from solidarity_print.web import WebSettings, create_app
-from solidarity_print.web import zips
+from solidarity_print.web import WebSettings, create_app, zips
 
 
 def web_of(app):
     """The app's shared state (every route is a partial bound to it)."""
     return next(route.endpoint.args[0] for route in app.routes if isinstance(getattr(route, "endpoint", None), functools.partial))
 
-
-def asgi_post(app, path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, dict, int]:
-    """POST `chunks` to the ASGI app as a streaming client would; (status, headers, chunks the app read)."""
-    read, sent = 0, []
-
-    async def receive():
-        nonlocal read
-        if read < len(chunks):
-            read += 1
-            return {"type": "http.request", "body": chunks[read - 1], "more_body": read < len(chunks)}
-        return {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "headers": headers, "scheme": "http", "server": ("test", 80), "client": ("test", 1), "root_path": "",
-             "http_version": "1.1"}
-    asyncio.run(app(scope, receive, send))
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, read
 
 
 # Room caps -----------------------------------------------------------------------------------------------
@@ -64,7 +42,7 @@ def test_a_server_at_its_live_token_cap_refuses_new_kits_and_jobs_before_reading
         assert refused.status_code == 503 and refused.headers["retry-after"].isdigit()
         assert "no room for another kit" in refused.text and '<main id="main"' in refused.text
         chunks = [b'--b\r\nContent-Disposition: form-data; name="roster"; filename="s.csv"\r\n\r\nname\nA\n\r\n--b--\r\n']
-        status, headers, read = asgi_post(client.app, "/roster", chunks,
+        status, headers, read, _ = asgi_post(client.app, "/roster", chunks,
                                            [(b"content-type", b"multipart/form-data; boundary=b")])
         assert status == 503 and "retry-after" in headers and read == 0
         assert len(list((tmp_path / "tokens").iterdir())) == 1

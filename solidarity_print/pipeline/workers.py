@@ -44,6 +44,17 @@ class Work:
     kind: str = ""  # without a job: "packet", "poster" or "flyer" of the school
     ink: str = "color"  # a packet's ink: "black" for its office-printer twin
 
+    @property
+    def for_school(self) -> School | None:
+        """The school the file is made for (a packet's, or a personalised document's), or None."""
+        return self.school or (self.job.context.get("school") if self.job else None)
+
+    @property
+    def for_paper(self) -> bool:
+        """True for a file that is itself made for paper (a black twin, a hand-out): print-shop
+        files, tiles and booklets are made of the screen files only."""
+        return self.ink != "color" or bool(self.job and (self.job.context.get("ink") or self.job.context.get("handout")))
+
 
 def job_of(setup: WorkerSetup, item: Work) -> Job | None:
     """The Job of a document item (None for a packet), planned again for a school's poster or flyer."""
@@ -208,7 +219,7 @@ def _render_installed(item: Work) -> Outcome:
 
 
 def _key(setup: WorkerSetup, item: Work) -> str:
-    return item_key(setup.key, item.path, item.school or (item.job.context.get("school") if item.job else None))
+    return item_key(setup.key, item.path, item.for_school)
 
 
 def _render(job: Job | None, item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:

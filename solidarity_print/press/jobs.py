@@ -55,7 +55,7 @@ def plan_press(work: list[Work], tile: str | None, overlap: float | None, bookle
     jobs: dict[str, list[PressJob]] = {}
     points = (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH
     for item in work:
-        if item.ink != "color" or (item.job and (item.job.context.get("ink") or item.job.context.get("handout"))):
+        if item.for_paper:
             continue  # already a print file (--ink black, --handouts)
         if tile and _is_tiled(item):
             jobs.setdefault(item.path, []).append(PressJob(_print_path(item, "-tiled.pdf"), "tiled-poster", item.path,
@@ -108,7 +108,7 @@ def _print_path(item: Work, suffix: str) -> str:
     """Where the print file of `item` goes: under print/, in the school's folder for a school's file
     (en/posters/x.pdf -> print/en/posters/x-tiled.pdf, school/en/... -> school/print/en/...)."""
     stem = item.path.removesuffix(".pdf") + suffix
-    school = item.job.context.get("school") if item.job else item.school
+    school = item.for_school
     if school is not None:
         return f"{school.slug}/print/{stem.removeprefix(school.slug + '/')}"
     return f"print/{stem}"
