@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from solidarity_print.build import BuildOptions, build
 from solidarity_print.cli import cli
 from solidarity_print.preflight import preflight
 
@@ -198,3 +199,28 @@ def test_pages_drawn_inside_other_pages_are_checked_where_they_print(default_bui
         folder = _one_file_build(tmp_path / "out", "nested.pdf", pdf)
     found = [str(f) for f in preflight(folder).findings if f.check == "margin"]
     assert len(found) == 1 and found[0].startswith("nested.pdf: page 1: warning: margin: text ('SOLIDARITY WEEK 2023'")
+
+
+def test_what_the_manifest_declares_untagged_is_not_an_accessibility_error(tmp_path):
+    """A packet's pages from the user's own PDF (untagged_pages) are a warning; an untagged print
+    file beside its tagged original is not checked for tags; an unlisted untagged page stays an error."""
+    out = tmp_path / "dist"
+    build(None, out, BuildOptions(languages=("en",), only=("guides",)))
+    guide = out / "en/guides/student-guide.pdf"
+    with pikepdf.open(guide) as pdf:  # the guide with a page no tag reaches, as an excerpt leaves it
+        pdf.pages.append(pikepdf.Page(pdf.pages[0].obj.copy()))
+        pdf.pages[-1].obj.StructParents = 999
+        pdf.save(out / "with-excerpt.pdf")
+    last = len(pikepdf.open(out / "with-excerpt.pdf").pages)
+    shutil.copy(out / "with-excerpt.pdf", out / "unlisted.pdf")
+    with pikepdf.open(guide) as pdf:
+        del pdf.Root["/StructTreeRoot"]
+        pdf.save(out / "booklet.pdf")
+    (out / "manifest.json").write_text(json.dumps({"files": [
+        {"path": "with-excerpt.pdf", "kind": "packet", "tagged": False, "untagged_pages": [last]},
+        {"path": "unlisted.pdf", "kind": "packet", "tagged": True},
+        {"path": "booklet.pdf", "kind": "booklet", "tagged": False, "purpose": "print"}]}), encoding="utf-8")
+    report = preflight(out)
+    tags = [f for f in report.findings if f.check == "accessibility"]
+    assert sorted((f.file, f.page, f.warning) for f in tags) == [("unlisted.pdf", last, False),
+                                                                 ("with-excerpt.pdf", last, True)]

@@ -10,8 +10,14 @@ from .structure import Structure
 LINE_SLACK = 0.5  # of a line's height: a run this much above the one read before it is read out of order
 
 
-def check_file(pdf: pikepdf.Pdf, structure: Structure, file: str) -> list[Finding]:
-    """Findings about the whole file (title, language, tags) and about pages no tag reaches."""
+def check_file(pdf: pikepdf.Pdf, structure: Structure, file: str, entry: dict | None = None) -> list[Finding]:
+    """Findings about the whole file (title, language, tags) and about pages no tag reaches. What the
+    manifest `entry` declares untagged is not an error: a print file (purpose print) has its tagged
+    original beside it, and pages of a user's own PDF (`untagged_pages`) are a warning."""
+    entry = entry or {}
+    declared = set(entry.get("untagged_pages") or [])
+    if entry.get("purpose") == "print" and entry.get("tagged") is False:
+        return []  # made for the press or the office printer, never read on screen
     findings = []
     title = pdf.docinfo.get("/Title") if pdf.trailer.get("/Info") is not None else None
     if not (title is not None and str(title).strip()):
@@ -29,7 +35,12 @@ def check_file(pdf: pikepdf.Pdf, structure: Structure, file: str) -> list[Findin
                                 "render it with pdf_variant pdf/ua-1, and copy pages with WeasyPrint, not pypdf or qpdf"))
         return findings
     for index, page in enumerate(pdf.pages):
-        if index not in structure.reached and _has_content(page):
+        if index not in structure.reached and _has_content(page) and index + 1 in declared:
+            findings.append(Finding(file, index + 1, "accessibility",
+                                    "a page of your own PDF, kept untagged (the manifest lists it in untagged_pages): "
+                                    "screen readers skip it", "give the packet a tagged PDF to excerpt, or leave "
+                                    "the excerpt out of the screen version", warning=True))
+        elif index not in structure.reached and _has_content(page):
             findings.append(Finding(file, index + 1, "accessibility",
                                     "no element of the structure tree reaches this page: screen readers skip it",
                                     "make the file in one WeasyPrint write, or keep the structure tree when merging"))

@@ -52,7 +52,7 @@ def check_file(folder: Path, entry: dict) -> tuple[int, list[Finding]]:
     findings: list[Finding] = []
     with pikepdf.open(path) as pdf:
         tags = structure.read(pdf)
-        findings += accessibility.check_file(pdf, tags, name)
+        findings += accessibility.check_file(pdf, tags, name, entry)
         for index in range(len(pdf.pages)):
             findings += glyphs.check_page(pdf, index, name)
         pages = len(pdf.pages)
