@@ -2,26 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError, OptionError, Problem, ProblemCollector
-from ..model import AUDIENCES, Campaign, DayText, Excerpt, FocusDay
-from ..render import contrast, i18n
+from ..model import AUDIENCES, Campaign
+from ..render import i18n
 from ..resources import DEFAULT_CAMPAIGN
-from . import copies, guide, toml_lines, translation_check, user_pdf
+from . import copies, guide, toml_lines, translation_check
+from .campaign_sections import read_days, read_excerpts
 from .fields import FieldReader
 
 TOP_KEYS = {"campaign", "organizer", "days", "excerpts", "defaults"}
 DEFAULT_KEYS = {"paper", "audience", *copies.COLUMNS}
 CAMPAIGN_KEYS = {"slug", "start", "end", "languages", "resources_url", "name", "tagline", "about", "author", "translating"}
-DAY_KEYS = {"slug", "date", "color", "text"}
-TEXT_KEYS = {"title", "short", "summary", "why", "actions"}
-EXCERPT_KEYS = {"source", "pages", "title", "audience", "lang"}
-EXCERPT_AUDIENCES = AUDIENCES + ("both",)
 YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 LONGEST_WEEK = dt.timedelta(days=13)
 
@@ -181,10 +177,10 @@ def _build(data: dict, path: Path, problems: ProblemCollector, wanted: tuple[str
     org = read.table(data.get("organizer", {}), "organizer", allowed={"name", "url"}, required={"name"})
     org_name = read.text(org, "name", "organizer", max_len=80)
     org_url = read.url(org, "url", "organizer") if "url" in org else ""
-    days = _days(data.get("days", []), read, languages, start, end)
+    days = read_days(data.get("days", []), read, languages, start, end)
     sections = guide.load_sections(path.parent, languages, problems)
     # Checked against every declared language; kept only for the languages this build makes.
-    excerpts = tuple(e for e in _excerpts(data.get("excerpts", []), read, path.parent, declared) if e.lang in languages)
+    excerpts = tuple(e for e in read_excerpts(data.get("excerpts", []), read, path.parent, declared) if e.lang in languages)
     strings = i18n.load_strings(languages, path.parent, problems)
     defaults = read.table(data.get("defaults", {}), "defaults", allowed=DEFAULT_KEYS)
     paper = _one_of(read, defaults, "paper", ("letter", "a4"), "letter")
@@ -259,91 +255,3 @@ def _languages(value: object, problems: ProblemCollector) -> tuple[str, ...]:
         if lang not in known:
             problems.add("campaign.languages", i18n.language_problem(lang))
     return tuple(known)
-
-
-def _days(value: object, read: FieldReader, languages: tuple[str, ...], start: dt.date | None, end: dt.date | None) -> tuple[FocusDay, ...]:
-    if not isinstance(value, list) or not value:
-        read.problems.add("days", "must be one or more [[days]] tables")
-        return ()
-    days, seen_slugs, seen_dates = [], {}, {}
-    for i, raw in enumerate(value):
-        path = f"days[{i}]"
-        table = read.table(raw, path, allowed=DAY_KEYS, required=DAY_KEYS)
-        slug, date, color = read.slug(table, "slug", path), read.date(table, "date", path), read.color(table, "color", path)
-        if color:
-            _check_contrast(read.problems, f"{path}.color", color)
-        if slug in seen_slugs:
-            read.problems.add(f"{path}.slug", f"{slug!r} is already used by {seen_slugs[slug]}")
-        if date in seen_dates:
-            read.problems.add(f"{path}.date", f"{date} is already the date of {seen_dates[date]}; one focus day per date")
-        if slug:
-            seen_slugs.setdefault(slug, path)
-        if date:
-            seen_dates.setdefault(date, path)
-            _check_in_window(read.problems, f"{path}.date", date, start, end)
-        texts = read.table(table.get("text", {}), f"{path}.text", allowed=set(languages), required=set(languages))
-        text = {lang: _day_text(read, texts[lang], f"{path}.text.{lang}") for lang in languages if lang in texts}
-        if slug and date and color and all(text.values()) and len(text) == len(languages):
-            days.append(FocusDay(slug=slug, date=date, color=color, text=text))
-    return tuple(sorted(days, key=lambda d: d.date))
-
-
-def _check_contrast(problems: ProblemCollector, where: str, color: str) -> None:
-    """A day's colour carries white text and is printed as text on white: both need WCAG AA contrast."""
-    measured = contrast.ratio(color, contrast.WHITE)
-    if measured < contrast.NEEDED:
-        fix = contrast.darker_passing(color)
-        problems.add(where, f"{color} has a contrast of only {math.floor(measured * 10) / 10:g}:1 with white; the "
-                            f"white text printed on it and the headings printed in it need {contrast.NEEDED:g}:1 "
-                            f"(WCAG AA). A darker {fix} of the same hue has "
-                            f"{math.floor(contrast.ratio(fix, contrast.WHITE) * 10) / 10:g}:1")
-
-
-def _check_in_window(problems: ProblemCollector, where: str, date: dt.date, start: dt.date | None, end: dt.date | None) -> None:
-    """A focus day outside the window is the classic misprint ("November 10, 2022"): make it loud."""
-    if start is None or end is None:
-        return
-    if not start <= date <= end:
-        problems.add(where, f"{date} ({i18n.long_date(date, 'en')}) is outside the campaign window "
-                            f"{start} to {end} ({i18n.long_date(start, 'en')} to {i18n.long_date(end, 'en')})")
-    elif date.weekday() >= 5:
-        problems.add(where, f"{date} is a {date:%A}, when most schools are closed", warning=True)
-
-
-def _day_text(read: FieldReader, raw: object, path: str) -> DayText | None:
-    table = read.table(raw, path, allowed=TEXT_KEYS, required=TEXT_KEYS)
-    fields = dict(title=read.text(table, "title", path, max_len=90), short=read.text(table, "short", path, max_len=28),
-                  summary=read.text(table, "summary", path, max_len=160), why=read.text(table, "why", path, max_len=900),
-                  actions=read.text_list(table, "actions", path, length=3, max_len=140))
-    return DayText(**fields) if all(fields.values()) else None
-
-
-def _excerpts(value: object, read: FieldReader, folder: Path, languages: tuple[str, ...]) -> tuple[Excerpt, ...]:
-    if not isinstance(value, list):
-        read.problems.add("excerpts", "must be [[excerpts]] tables")
-        return ()
-    found, slugs = [], set()
-    for i, raw in enumerate(value):
-        path = f"excerpts[{i}]"
-        table = read.table(raw, path, allowed=EXCERPT_KEYS, required={"source", "pages", "title", "audience"})
-        title, audience = read.text(table, "title", path, max_len=90), read.text(table, "audience", path)
-        if audience and audience not in EXCERPT_AUDIENCES:
-            read.problems.add(f"{path}.audience", f"must be one of {', '.join(EXCERPT_AUDIENCES)}, not {audience!r}")
-        lang = read.text(table, "lang", path) if "lang" in table else (languages[0] if languages else None)
-        if lang and not i18n.is_known_language(lang):
-            read.problems.add(f"{path}.lang", i18n.language_problem(lang))
-        elif lang and languages and lang not in languages:
-            read.problems.add(f"{path}.lang", f"{lang!r} is not a language of this campaign "
-                                              f"(campaign.languages: {', '.join(languages)})")
-        source = read.text(table, "source", path)
-        pages_spec = read.text(table, "pages", path)
-        pages = user_pdf.check_excerpt(folder, source, pages_spec, read.problems, path) if source and pages_spec else None
-        slug = i18n.slugify(title or "")
-        if slug in slugs:
-            read.problems.add(f"{path}.title", f"{title!r} gives the same file name as an earlier excerpt")
-        slugs.add(slug)
-        if title and audience in EXCERPT_AUDIENCES and pages and lang in languages:
-            found.append(Excerpt(source=(folder / source).resolve(), pages=pages, title=title,
-                                 audience=audience, lang=lang, slug=slug))
-    return tuple(found)
-
