@@ -13,6 +13,7 @@ from ..errors import OptionError
 from ..model import Campaign
 from ..pipeline.output import ManifestEntry, sha256
 from .booklet import impose_booklet
+from .handouts import handout_sheet
 from .print_shop import print_shop_pdf
 from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
 from .resolution import SHARP_PPI, PlacedImage, placed_images
@@ -45,10 +46,10 @@ class PressJob:
     """One print file: its path, what it is, and the finished file (a Work's path) it is made from."""
 
     path: str
-    kind: str  # "tiled-poster" | "booklet" | "print-shop"
+    kind: str  # "tiled-poster" | "booklet" | "print-shop" | "handout" (a sheet of hand-outs)
     source: str
     paper: str  # the sheets it is printed on
-    piece: int | None = None  # for a packet's booklet: which of the packet's guides (0, 1)
+    piece: int | None = None  # for a packet's booklet: which of the packet's guides (0, 1); hand-outs on a sheet
     overlap: float = 0.0  # for a tiled poster, in points
 
 
@@ -85,8 +86,11 @@ def check_press(campaign: Campaign, work: list[Work], tile: str | None, overlap:
 
 
 def press_jobs(item: Work, options: PressOptions) -> list[PressJob]:
-    """The print files made from the finished file of `item` (none from a file that is itself for paper:
-    a black-ink twin, a hand-out)."""
+    """The print files made from the finished file of `item`: a hand-out's sheet, or tiles, booklets and
+    a print-shop file (none from a black-ink twin)."""
+    context = item.job.context if item.job else {}
+    if context.get("handout"):
+        return [PressJob(context["sheet_path"], "handout", item.path, context["sheet"], int(context["handout"]))]
     if item.for_paper:
         return []
     jobs = []
@@ -108,8 +112,15 @@ def press_jobs(item: Work, options: PressOptions) -> list[PressJob]:
 
 def make_press_files(jobs: list[PressJob], data: bytes, entry: ManifestEntry, campaign: Campaign) -> tuple[PressFile, ...]:
     """The print files `jobs` made from their source file's bytes and manifest entry."""
-    return tuple(_print_shop_file(job, data, entry, campaign) if job.kind == SHOP else make_press(job, data, entry, campaign)
-                 for job in jobs)
+    made = []
+    for job in jobs:
+        if job.kind == SHOP:
+            made.append(_print_shop_file(job, data, entry, campaign))
+        elif job.kind == "handout":
+            made.append(PressFile(job.path, *handout_sheet(data, entry, job.path, job.piece, job.paper)))
+        else:
+            made.append(make_press(job, data, entry, campaign))
+    return tuple(made)
 
 
 def press_key(source_key: str, jobs: list[PressJob]) -> str:
