@@ -16,7 +16,7 @@ from .booklet import impose_booklet
 from .handouts import handout_sheet
 from .print_shop import print_shop_pdf
 from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
-from .resolution import SHARP_PPI, PlacedImage, placed_images
+from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
 
 if TYPE_CHECKING:  # the workers run these jobs: a real import would be circular
@@ -179,7 +179,7 @@ def _print_shop_file(job: PressJob, data: bytes, entry: ManifestEntry, campaign:
                                extra=dict(piece=entry.kind, screen_file=entry.path),
                                purpose="print", trim=list(made.trim), bleed=made.bleed)
     return PressFile(job.path, made.data, shop_entry, tuple(paper_name(*size) for size in made.page_trims),
-                     tuple(image for image in placed_images(data) if image.ppi < SHARP_PPI))
+                     tuple(image for image in made.images if image.ppi < SHARP_PPI))
 
 
 def _is_tiled(item: Work) -> bool:
