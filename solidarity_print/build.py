@@ -18,7 +18,7 @@ from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_path
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, handout_paper, plan_campaign, poster_paper
 from .pipeline.pool import run_all
 from .pipeline.progress import Tally, Tracked
-from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
+from .pipeline.stale import Scope, owned, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
 from .press.handouts import COUNTS, handout_jobs
 from .press.ink import INKS, black_jobs
@@ -125,10 +125,10 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                 template, message, url = outcome.error
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
-            entries.append(item.path, outcome.entry)
+            entries.append(item.path, owned(outcome.entry, bool(options.roster)))
             for made in outcome.derived:  # print files the worker made from the finished file's bytes
                 staging.add(made.path, made.data)
-                entries.append(made.path, made.entry)
+                entries.append(made.path, owned(made.entry, bool(options.roster)))
                 if shop:
                     shop.add(made, outcome.entry, item.for_school)
             cached += outcome.cached * (1 + len(outcome.derived))
