@@ -60,9 +60,10 @@ def print_shop_pdf(data: bytes, *, title: str, lang: str, created: dt.date) -> P
         _drop_screen_parts(pdf)
         _declare_pdfx(pdf, title, lang, created, hashlib.sha256(data).hexdigest())
         buffer = io.BytesIO()
-        # PDF/X-4 is defined on PDF 1.6; nothing we write needs 1.7.
+        # PDF/X-4 is defined on PDF 1.6; nothing we write needs 1.7. Our XMP names no PDF version
+        # and is written as pikepdf would serialise it: it need not be parsed and written again.
         pdf.save(buffer, deterministic_id=True, force_version="1.6",
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
     (width, height), bleed = trims[0]
     return PrintShopFile(buffer.getvalue(), len(trims), (width, height), bleed, tuple(size for size, _ in trims), images)
 
@@ -178,9 +179,9 @@ def _xmp(title: str, lang: str, date: str, producer: str, author: str, document_
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
- xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
- xmlns:dc="http://purl.org/dc/elements/1.1/">
+<rdf:Description xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" \
+xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">
 <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
 <pdf:Trapped>False</pdf:Trapped>
 <pdf:Producer>{escape(producer)}</pdf:Producer>
@@ -197,4 +198,6 @@ def _xmp(title: str, lang: str, date: str, producer: str, author: str, document_
 {creator}</rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>"""
+
+<?xpacket end="w"?>
+"""
