@@ -2,10 +2,14 @@
 
     python bench/district.py --schools 100 [--workers 1]
     python bench/district.py --every-kind --schools 1000 [--workers 2]
+    python bench/district.py --every-kind --print --schools 100 [--workers 2]
 
 With --every-kind each school gets its six posters, five flyers and packet, and the report is the
 whole build, marginal cost per school and per file (wall and CPU time of the build's process tree),
 peak RSS of the build process and of its largest worker, output bytes and the cache's size.
+With --print the same roster is built again with --print-shop --tile letter --handouts 2 (PRINT), and
+the report adds what those print files cost per school on top of the normal build, as a percentage
+(wall and CPU of the process tree), and the peak memory of both builds.
 
 Prints the marginal cost per school (the whole build minus a build of one school per variant —
 language, paper, audiences — per extra school: what each further school costs once the renders every
@@ -67,8 +71,8 @@ def one_per_variant(roster: Path) -> tuple[str, ...]:
 
 
 def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schools: tuple[str, ...] = (),
-                only: tuple[str, ...] = ("packets",), progress=None):
-    options = BuildOptions(roster=roster, only=only, cache=cache, workers=workers, schools=schools)
+                only: tuple[str, ...] = ("packets",), progress=None, printed: dict | None = None):
+    options = BuildOptions(roster=roster, only=only, cache=cache, workers=workers, schools=schools, **(printed or {}))
     started = time.perf_counter()
     result = build(None, out, options, progress=progress)
     return time.perf_counter() - started, result
@@ -152,10 +156,32 @@ def every_kind(args, folder: Path, roster: Path) -> None:
     print(f"output                       {folder_bytes(folder / 'all') / 1e6:.0f} MB")
     print(f"cache                        {folder_bytes(folder / 'cache') / 1e6:.0f} MB")
     print(f"variants (shared renders)    {len(leaders)}; their build {one:.1f} s wall, {one_cpu.seconds:.1f} s CPU")
+    if args.print:
+        print_files(args, folder, roster, whole, whole_cpu, len(leaders))
     print(f"load average at end          {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 KIT = ("posters", "flyers", "packets")
+PRINT = dict(print_shop=True, tile="letter", handouts=2)  # --print-shop --tile letter --handouts 2
+
+
+def print_files(args, folder: Path, roster: Path, whole: float, whole_cpu: TreeMeter, leaders: int) -> None:
+    """The same roster built again from an empty cache with PRINT: the extra cost per school, in
+    percent of the normal build (whose `whole` seconds and meter are given), and peak memory of both."""
+    with TreeMeter() as printed_cpu:
+        printed, result = timed_build(roster, folder / "print", folder / "cache-print", args.workers, (), KIT,
+                                      printed_progress, PRINT)
+    kinds = {}
+    for entry in result.entries:
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    extra_wall, extra_cpu = printed - whole, printed_cpu.seconds - whole_cpu.seconds
+    print(f"with --print-shop --tile letter --handouts 2 ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+    print(f"  whole build                {printed:.1f} s wall, {printed_cpu.seconds:.1f} s CPU ({len(result.entries)} files)")
+    print(f"  extra per school           {extra_wall / args.schools * 1000:.1f} ms wall ({100 * extra_wall / whole:+.0f}%), "
+          f"{extra_cpu / args.schools * 1000:.1f} ms CPU ({100 * extra_cpu / whole_cpu.seconds:+.0f}%)")
+    print(f"  peak RSS                   build process {printed_cpu.peak_main / 2**20:.0f} MB "
+          f"(normal {whole_cpu.peak_main / 2**20:.0f} MB), largest worker {printed_cpu.peak_worker / 2**20:.0f} MB "
+          f"(normal {whole_cpu.peak_worker / 2**20:.0f} MB)")
 
 
 def from_scratch_packet(roster: Path) -> tuple[float, int]:
@@ -195,10 +221,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--check", type=int, default=10, help="packets to validate (PDF/UA-1, qpdf --check), at random")
     parser.add_argument("--every-kind", action="store_true", help="each school's posters, flyers and packet")
+    parser.add_argument("--print", action="store_true", help="with --every-kind: also with --print-shop --tile "
+                                                             "letter --handouts 2, and the extra cost per school")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="district-") as tmp:
         folder = Path(tmp)
         roster = make_roster(folder, args.schools)
+        if args.print and not args.every_kind:
+            parser.error("--print needs --every-kind")
         if args.every_kind:
             every_kind(args, folder, roster)
             return

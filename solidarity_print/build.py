@@ -18,12 +18,12 @@ from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_path
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds, handout_paper, plan_campaign, poster_paper
 from .pipeline.pool import run_all
 from .pipeline.progress import Tally, Tracked
-from .pipeline.stale import Scope, previous_entries, remove_stale, sort_out
+from .pipeline.stale import Scope, owned, previous_entries, remove_stale, sort_out
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
 from .press.handouts import COUNTS, handout_jobs
 from .press.ink import INKS, black_jobs
-from .press.jobs import check_press, make_press, plan_press
-from .press.print_shop_files import PrintShop, planned_paths
+from .press.jobs import check_press, press_jobs, press_options
+from .press.print_shop_files import TICKET_PATHS, PrintShop
 from .render import fonts
 
 # Wraps the stream of finished items (and is told how many there will be), e.g. to draw a progress bar;
@@ -94,11 +94,10 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     work = _plan(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
-    shop_paths = planned_paths([(w.path, w.job.kind if w.job else w.kind, w.for_school and w.for_school.slug)
-                                for w in work if not w.for_paper]) if options.print_shop else []
     check_press(campaign, work, options.tile, options.overlap, options.booklet)
-    press = plan_press(work, options.tile, options.overlap, options.booklet)
-    paths = [w.path for w in work] + [job.path for jobs in press.values() for job in jobs] + shop_paths
+    press = press_options(options.tile, options.overlap, options.booklet, options.print_shop)
+    paths = [w.path for w in work] + [job.path for w in work for job in press_jobs(w, press)]
+    paths += TICKET_PATHS if options.print_shop else []
     check_unique_paths(paths)
     for path in paths:
         safe_join(out, path)
@@ -108,7 +107,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     packets = replace(options.packets, overlay_chars=main, overlay_fallback_chars=fallback)
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
-                        isolate=executor is None, cache=options.cache)
+                        isolate=executor is None, cache=options.cache, press=press)
     cap = parse_size(options.cache_cap) if options.cache_cap is not None else cap_from_environment()
     if options.cache:  # room for this build, sparing what other builds are using right now
         trim(options.cache, cap, used_since=time.time())
@@ -126,16 +125,14 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
                 template, message, url = outcome.error
                 raise RenderError(template, message, url)
             staging.add(item.path, outcome.data)
-            entries.append(item.path, outcome.entry)
-            for job in press.get(item.path, ()):  # print files, made from the finished file's bytes
-                data, entry = make_press(job, outcome.data, outcome.entry, campaign)
-                staging.add(job.path, data)
-                entries.append(job.path, entry)
-            cached += outcome.cached
+            entries.append(item.path, owned(outcome.entry, bool(options.roster)))
+            for made in outcome.derived:  # print files the worker made from the finished file's bytes
+                staging.add(made.path, made.data)
+                entries.append(made.path, owned(made.entry, bool(options.roster)))
+                if shop:
+                    shop.add(made, outcome.entry, item.for_school)
+            cached += outcome.cached * (1 + len(outcome.derived))
             notices.update(dict.fromkeys(outcome.notices))
-            if shop and (made := shop.add(outcome.entry, outcome.data, item.for_school)):
-                staging.add(made[0], made[1])
-                entries.append(made[0], made[2])
         for path, data in (shop.ticket().items() if shop else ()):
             staging.add(path, data)
         staging.commit()

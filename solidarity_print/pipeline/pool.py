@@ -8,6 +8,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import RenderError
+from ..press.jobs import PressFile, press_files_of, press_jobs, press_key
 from . import lifeline
 from .cache import Cache
 from .workers import Outcome, Work, WorkerSetup, _install, _key, _render_installed, _template, render_work
@@ -26,13 +27,28 @@ def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None
     cache = Cache(setup.cache) if setup.cache else None
     missing = []
     for item in items:
-        hit = cache.get(_key(setup, item)) if cache else None
+        hit = _from_cache(setup, cache, item) if cache else None
         if hit:
-            yield item, Outcome(hit[0], hit[1], cached=True)
+            yield item, hit
         else:
             missing.append(item)
     if missing:
         yield from _run_missing(setup, missing, workers, executor, in_flight)
+
+
+def _from_cache(setup: WorkerSetup, cache: Cache, item: Work) -> Outcome | None:
+    """The item's file and its print files from the cache, or None unless all of them are there."""
+    key = _key(setup, item)
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    derived: tuple[PressFile, ...] | None = ()
+    if jobs := press_jobs(item, setup.press):
+        record = cache.get_record(press_key(key, jobs))
+        derived = press_files_of(record) if record else None
+        if derived is None or [made.path for made in derived] != [job.path for job in jobs]:
+            return None
+    return Outcome(hit[0], hit[1], cached=True, derived=derived)
 
 
 def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, executor: Executor | None,

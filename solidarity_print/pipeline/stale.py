@@ -12,6 +12,7 @@ from .output import MANIFEST, ManifestEntry, safe_join
 # The --only name that makes each kind of file the manifest lists.
 ONLY_OF_KIND = {"poster": "posters", "flyer": "flyers", "guide": "guides", "excerpt": "excerpts", "packet": "packets"}
 ONLY_OF_KIND["tiled-poster"] = "posters"
+ONLY_OF_KIND["handout"] = "flyers"  # made from the flyers (--handouts needs them)
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,23 @@ class Scope:
 
     def covers(self, entry: ManifestEntry) -> bool:
         """True if this build would have made `entry`'s file, were it still wanted."""
-        if (entry.school is not None) != self.roster:
+        # Hand-outs every school of a roster shares sit outside the schools' folders, yet a roster build makes them.
+        shared = entry.school is None and entry.extra.get("shared") == "roster"
+        if (entry.school is not None or shared) != self.roster:
             return False
-        if self.schools is not None and entry.school not in self.schools:
+        if self.schools is not None and (shared or entry.school not in self.schools):
             return False
         if self.languages is not None and entry.lang not in self.languages:
             return False
         return self.kinds is None or ONLY_OF_KIND.get(entry.kind) in self.kinds
+
+
+def owned(entry: ManifestEntry, roster: bool) -> ManifestEntry:
+    """`entry`, marked as the roster's when a roster build writes it outside every school's folder (the
+    hand-outs its schools share), so that the next roster build answers for it (Scope.covers)."""
+    if roster and entry.school is None:
+        entry.extra["shared"] = "roster"
+    return entry
 
 
 def previous_entries(out: Path) -> tuple[list[ManifestEntry], list[Problem]]:
@@ -116,4 +127,4 @@ def _entry(data: object) -> ManifestEntry | None:
     return ManifestEntry.from_json(data)
 
 
-__all__ = ["Scope", "previous_entries", "remove_stale", "sort_out"]
+__all__ = ["Scope", "owned", "previous_entries", "remove_stale", "sort_out"]

@@ -13,6 +13,7 @@ from ..errors import RenderError, SolidarityError
 from ..model import Campaign, School
 from ..pdf.packet import PacketMaker, PacketOptions
 from ..press.handouts import make_handout
+from ..press.jobs import PressFile, PressOptions, make_press_files, press_jobs, press_key, press_record
 from ..render import render
 from ..render.documents import DocumentMaker
 from ..render.fonts import characters_of
@@ -86,6 +87,7 @@ class WorkerSetup:
     isolate: bool = True  # cap this process's memory (only in processes the build owns)
     cache: Path | None = None  # folder of the content-addressed cache, None for no cache
     keep: bool = True  # keep finished files in the cache (a web preview's are thrown away at once)
+    press: PressOptions = PressOptions()  # the print files made from each finished file (press/jobs.py)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class Outcome:
     data: bytes | None
     entry: ManifestEntry | None
     error: tuple[str, str, str | None] | None = None  # template, message, url
-    cached: bool = False
+    cached: bool = False  # the file, and its print files, came from the cache
+    derived: tuple[PressFile, ...] = ()  # print files made from it (press/jobs.py)
     notices: tuple[str, ...] = ()  # what the render had to tell the user once per build (render.notices)
 
 
@@ -159,12 +162,19 @@ def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets:
                   too_slow: tuple) -> Outcome:
     started = time.monotonic()
     try:
-        data, entry = _render(job_of(setup, item), item, maker, packets)
+        jobs = press_jobs(item, setup.press)
+        # Sent here with its print files missing from the cache: the file itself may be there.
+        hit = cache.get(_key(setup, item)) if cache and jobs else None
+        data, entry = hit or _render(job_of(setup, item), item, maker, packets)
+        derived = make_press_files(jobs, data, entry, setup.campaign)
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
         if cache and setup.keep:
-            cache.put(_key(setup, item), data, entry)
-        return Outcome(data, entry)
+            if not hit:
+                cache.put(_key(setup, item), data, entry)
+            if jobs:
+                cache.put_record(press_key(_key(setup, item), jobs), *press_record(derived))
+        return Outcome(data, entry, derived=derived)
     except _OutOfTime:
         return Outcome(None, None, too_slow)
     except MemoryError:
@@ -220,6 +230,7 @@ def _render_installed(item: Work) -> Outcome:
 
 def _key(setup: WorkerSetup, item: Work) -> str:
     return item_key(setup.key, item.path, item.for_school)
+
 
 
 def _render(job: Job | None, item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:

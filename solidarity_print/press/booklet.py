@@ -56,17 +56,18 @@ def impose_booklet(data: bytes, paper: str, pages: range | None = None, name: st
                     forms[index] = booklet.make_indirect(form_of(booklet, page))
                 resource = f"/P{index}"
                 xobjects[resource] = forms[index]
-                content.append(_placed(page, resource, side, half, height))
+                content.append(_placed(page, forms[index].get("/Matrix"), resource, side, half, height))
             booklet.pages.append(pikepdf.Page(pikepdf.Dictionary(
                 Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, round(width, 3), round(height, 3)]),
                 Resources=pikepdf.Dictionary(XObject=xobjects), Contents=booklet.make_stream("".join(content).encode()))))
         return saved(booklet), len(booklet.pages)
 
 
-def _placed(page: pikepdf.Page, resource: str, side: str, half: float, height: float) -> str:
-    """The operators drawing `page` shrunk into its half of the sheet: against the fold, centred up and
-    down, clear of the quarter inch an office printer leaves unprinted on the outer edges."""
-    x0, y0, x1, y1 = (float(v) for v in page.trimbox)
+def _placed(page: pikepdf.Page, matrix, resource: str, side: str, half: float, height: float) -> str:
+    """The operators drawing `page` (its form's `matrix` turns it as its /Rotate says, or is None)
+    shrunk into its half of the sheet: against the fold, centred up and down, clear of the quarter
+    inch an office printer leaves unprinted on the outer edges."""
+    x0, y0, x1, y1 = _shown(page.trimbox, matrix)
     box_width, box_height = x1 - x0, y1 - y0
     scale = min((half - PRINTABLE_MARGIN) / box_width, (height - 2 * PRINTABLE_MARGIN) / box_height)
     drawn_width, drawn_height = box_width * scale, box_height * scale
@@ -74,3 +75,13 @@ def _placed(page: pikepdf.Page, resource: str, side: str, half: float, height: f
     bottom = (height - drawn_height) / 2
     # as_form_xobject keeps the page's own coordinates (its /BBox is the MediaBox): shift its trim corner
     return place(resource, scale, left - x0 * scale, bottom - y0 * scale, (left, bottom, drawn_width, drawn_height))
+
+
+def _shown(box, matrix) -> tuple[float, float, float, float]:
+    """The page box `box` as the form draws it: through its `matrix` (a turned page), else as it is."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    if matrix is None:
+        return x0, y0, x1, y1
+    a, b, c, d, e, f = (float(v) for v in matrix)
+    xs, ys = zip(*((a * x + c * y + e, b * x + d * y + f) for x in (x0, x1) for y in (y0, y1)))
+    return min(xs), min(ys), max(xs), max(ys)

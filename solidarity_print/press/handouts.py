@@ -37,7 +37,8 @@ LAYOUTS = {
 
 def handout_jobs(campaign: Campaign, lang: str, count: int, sheet_paper: str, *, school: School | None = None,
                  ink: str = "color") -> list[Job]:
-    """For each focus day in `lang`: the tagged hand-out and its sheet of `count`, on letter or A4.
+    """For each focus day in `lang`: the tagged hand-out, on letter or A4 (its sheet of `count` is made
+    from its bytes: handout_sheet).
 
     Hand-outs carry no school's name, only the link of their QR code: a build with a roster makes
     them once per language, paper and link (`school` is given only for a school with its own link)."""
@@ -55,28 +56,33 @@ def handout_jobs(campaign: Campaign, lang: str, count: int, sheet_paper: str, *,
         context = dict(campaign=campaign, lang=lang, t=t, created=f"{campaign.start.isoformat()}T00:00:00Z",
                        school=school, packet=None, overlay=False, day=day, text=text, accent=day.color,
                        paper=layout.piece, unit=round((layout.piece.width - 2 * FRAME) / 100, 4),
-                       handout=str(count), purpose="print", doc_title=f"{text.title} — {t['flyer_title']} — {name}")
+                       handout=str(count), purpose="print", doc_title=f"{text.title} — {t['flyer_title']} — {name}",
+                       sheet=sheet_paper, sheet_path=sheet)
         if ink == "black":
             context.update(black_context(campaign, day.slug))
-        for path, on_sheet in ((single, False), (sheet, True)):
-            jobs.append(Job("flyer", path, lang, context["doc_title"], layout.piece, layout.template, day.slug,
-                            dict(context, sheet=layout.sheet if on_sheet else None)))
+        jobs.append(Job("flyer", single, lang, context["doc_title"], layout.piece, layout.template, day.slug, context))
     return jobs
 
 
 def make_handout(job: Job, maker: DocumentMaker) -> tuple[bytes, ManifestEntry]:
-    """The hand-out of `job`, alone (tagged) or imposed on its sheet (for the printer, untagged), and its entry."""
+    """The hand-out of `job` (tagged) and its entry."""
     data, pages = maker.make(job)
-    sheet: Sheet | None = job.context["sheet"]
     school = job.context.get("school")
-    extra = dict(piece=job.paper.name, ink=job.context.get("ink", "color"))
-    if sheet is not None:
-        data = impose(data, sheet, title=job.title, lang=job.lang)
-        extra.update(up=sheet.count, cuts=sheet.cuts((job.paper.width, job.paper.height)))
     return data, ManifestEntry(path=job.path, kind="handout", lang=job.lang, focus_day=job.focus_day,
-                               school=school.slug if school else None, paper=sheet.paper if sheet else job.paper.name,
-                               pages=1, sha256=sha256(data), title=job.title, tagged=sheet is None, purpose="print",
-                               extra=extra)
+                               school=school.slug if school else None, paper=job.paper.name, pages=1,
+                               sha256=sha256(data), title=job.title, tagged=True, purpose="print",
+                               extra=dict(piece=job.paper.name, ink=job.context.get("ink", "color")))
 
 
-__all__ = ["COUNTS", "LAYOUTS", "handout_jobs", "make_handout"]
+def handout_sheet(data: bytes, entry: ManifestEntry, path: str, count: int, sheet_paper: str) -> tuple[bytes, ManifestEntry]:
+    """The hand-out `data` (its entry `entry`) imposed `count` times on a `sheet_paper` sheet at `path`,
+    for the printer (untagged), and the sheet's entry."""
+    layout = LAYOUTS[count, sheet_paper]
+    sheet = impose(data, layout.sheet, title=entry.title, lang=entry.lang)
+    extra = dict(entry.extra, up=layout.sheet.count, cuts=layout.sheet.cuts((layout.piece.width, layout.piece.height)))
+    return sheet, ManifestEntry(path=path, kind="handout", lang=entry.lang, focus_day=entry.focus_day,
+                                school=entry.school, paper=sheet_paper, pages=1, sha256=sha256(sheet), title=entry.title,
+                                tagged=False, purpose="print", extra=extra)
+
+
+__all__ = ["COUNTS", "LAYOUTS", "handout_jobs", "handout_sheet", "make_handout"]

@@ -1,20 +1,44 @@
-"""Which print files a build makes from its accessible files (--tile, --booklet), and making them.
+"""The print files a build derives from its finished files (--tile, --booklet, --print-shop), and making them.
 
-They are made in the build's own process from each finished file's bytes, as it arrives (from a
-worker or the cache), so they never render anything again."""
+Each is made in the worker that made its source, right after it, from the bytes it has in hand (or
+the source's cached bytes), and cached beside the source under the source's key and the jobs: they
+never render anything again, and the build's own process only writes them."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import OptionError
 from ..model import Campaign
 from ..pipeline.output import ManifestEntry, sha256
-from ..pipeline.workers import Work
 from .booklet import impose_booklet
+from .handouts import handout_sheet
+from .print_shop import print_shop_pdf
+from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
+from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
+
+if TYPE_CHECKING:  # the workers run these jobs: a real import would be circular
+    from ..pipeline.workers import Work
 
 POINTS_PER_INCH = 72
 DEFAULT_OVERLAP = 0.5  # inches
+
+
+@dataclass(frozen=True)
+class PressOptions:
+    """Which print files to derive: tiles on `tile` paper overlapping by `overlap` points, booklets, print-shop files."""
+
+    tile: str | None = None
+    overlap: float = 0.0
+    booklet: bool = False
+    print_shop: bool = False
+
+
+def press_options(tile: str | None, overlap: float | None, booklet: bool, print_shop: bool) -> PressOptions:
+    """The options as the user gives them (`overlap` in inches, None for the default)."""
+    return PressOptions(tile, (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH, booklet, print_shop)
 
 
 @dataclass(frozen=True)
@@ -22,11 +46,23 @@ class PressJob:
     """One print file: its path, what it is, and the finished file (a Work's path) it is made from."""
 
     path: str
-    kind: str  # "tiled-poster" | "booklet"
+    kind: str  # "tiled-poster" | "booklet" | "print-shop" | "handout" (a sheet of hand-outs)
     source: str
     paper: str  # the sheets it is printed on
-    piece: int | None = None  # for a packet's booklet: which of the packet's guides (0, 1)
+    piece: int | None = None  # for a packet's booklet: which of the packet's guides (0, 1); hand-outs on a sheet
     overlap: float = 0.0  # for a tiled poster, in points
+
+
+@dataclass(frozen=True)
+class PressFile:
+    """A print file made: where it goes, its bytes and manifest entry; for a print-shop file also the
+    paper each page is trimmed to and the images below SHARP_PPI (for the job ticket and the image check)."""
+
+    path: str
+    data: bytes
+    entry: ManifestEntry
+    page_papers: tuple[str, ...] = ()
+    soft_images: tuple[PlacedImage, ...] = ()
 
 
 def check_press(campaign: Campaign, work: list[Work], tile: str | None, overlap: float | None, booklet: bool) -> None:
@@ -49,30 +85,74 @@ def check_press(campaign: Campaign, work: list[Work], tile: str | None, overlap:
                                                    "has one page: a booklet needs two or more")
 
 
-def plan_press(work: list[Work], tile: str | None, overlap: float | None, booklet: bool) -> dict[str, list[PressJob]]:
-    """The print files to make (--tile on `tile` paper, `overlap` inches; --booklet), by the path of
-    the file each is made from."""
-    jobs: dict[str, list[PressJob]] = {}
-    points = (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH
-    for item in work:
-        if item.for_paper:
-            continue  # already a print file (--ink black, --handouts)
-        if tile and _is_tiled(item):
-            jobs.setdefault(item.path, []).append(PressJob(_print_path(item, "-tiled.pdf"), "tiled-poster", item.path,
-                                                           tile, overlap=points))
-        source = _booklet_source(item)
-        if booklet and source == "packet":
-            for piece, audience in enumerate(item.school.audiences()):
-                path = f"{item.school.slug}/print/{item.lang}/{audience}-guide-booklet.pdf"
-                jobs.setdefault(item.path, []).append(PressJob(path, "booklet", item.path, item.school.paper, piece))
-        elif booklet and source:
-            jobs.setdefault(item.path, []).append(PressJob(_print_path(item, "-booklet.pdf"),
-                                                           "booklet", item.path, item.job.paper.name))
+def press_jobs(item: Work, options: PressOptions) -> list[PressJob]:
+    """The print files made from the finished file of `item`: a hand-out's sheet, or tiles, booklets and
+    a print-shop file (none from a black-ink twin)."""
+    context = item.job.context if item.job else {}
+    if context.get("handout"):
+        return [PressJob(context["sheet_path"], "handout", item.path, context["sheet"], int(context["handout"]))]
+    if item.for_paper:
+        return []
+    jobs = []
+    if options.tile and _is_tiled(item):
+        jobs.append(PressJob(_print_path(item, "-tiled.pdf"), "tiled-poster", item.path, options.tile,
+                             overlap=options.overlap))
+    source = _booklet_source(item) if options.booklet else None
+    if source == "packet":
+        for piece, audience in enumerate(item.school.audiences()):
+            path = f"{item.school.slug}/print/{item.lang}/{audience}-guide-booklet.pdf"
+            jobs.append(PressJob(path, "booklet", item.path, item.school.paper, piece))
+    elif source:
+        jobs.append(PressJob(_print_path(item, "-booklet.pdf"), "booklet", item.path, item.job.paper.name))
+    if options.print_shop and (item.job.kind if item.job else item.kind) in SHOP_PIECES:
+        school = item.for_school
+        jobs.append(PressJob(print_shop_path(item.path, school.slug if school else None), SHOP, item.path, ""))
     return jobs
 
 
-def make_press(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> tuple[bytes, ManifestEntry]:
-    """The print file `job` made from its source file's bytes and manifest entry."""
+def make_press_files(jobs: list[PressJob], data: bytes, entry: ManifestEntry, campaign: Campaign) -> tuple[PressFile, ...]:
+    """The print files `jobs` made from their source file's bytes and manifest entry."""
+    made = []
+    for job in jobs:
+        if job.kind == SHOP:
+            made.append(_print_shop_file(job, data, entry, campaign))
+        elif job.kind == "handout":
+            made.append(PressFile(job.path, *handout_sheet(data, entry, job.path, job.piece, job.paper)))
+        else:
+            made.append(make_press(job, data, entry, campaign))
+    return tuple(made)
+
+
+def press_key(source_key: str, jobs: list[PressJob]) -> str:
+    """The cache key of the print files `jobs` of the source cached under `source_key`."""
+    return hashlib.sha256(f"{source_key}|press|{jobs!r}".encode()).hexdigest()
+
+
+def press_record(files: tuple[PressFile, ...]) -> tuple[dict, bytes]:
+    """The files as one cache record: their details, and their bytes one after another."""
+    details = [dict(entry=vars(f.entry), size=len(f.data), page_papers=f.page_papers,
+                    soft_images=[[i.page, *i.pixels, *i.inches] for i in f.soft_images]) for f in files]
+    return dict(files=details), b"".join(f.data for f in files)
+
+
+def press_files_of(record: tuple[dict, bytes]) -> tuple[PressFile, ...] | None:
+    """The files of a cache record (press_record), or None if it is not one."""
+    details, data = record
+    files, at = [], 0
+    try:
+        for item in details["files"]:
+            entry = ManifestEntry(**item["entry"])
+            images = tuple(PlacedImage(page, (width, height), (across, up))
+                           for page, width, height, across, up in item["soft_images"])
+            files.append(PressFile(entry.path, data[at:at + item["size"]], entry, tuple(item["page_papers"]), images))
+            at += item["size"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return tuple(files) if at == len(data) else None
+
+
+def make_press(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
+    """The tiled poster or booklet `job` made from its source file's bytes and manifest entry."""
     extra, title = dict(source=job.source), entry.title
     if job.kind == "tiled-poster":
         made, pages = tile_poster(data, job.paper, job.overlap, campaign.strings[entry.lang])
@@ -85,9 +165,21 @@ def make_press(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campa
             title = f"{piece['title']} — {entry.title}"
         made, pages = impose_booklet(data, job.paper, chosen, job.source)
         extra.update(sheets=pages // 2)
-    return made, ManifestEntry(path=job.path, kind=job.kind, lang=entry.lang, focus_day=entry.focus_day,
-                               school=entry.school, paper=job.paper, pages=pages, sha256=sha256(made), title=title,
-                               tagged=job.kind == "tiled-poster", purpose="print", extra=extra)
+    return PressFile(job.path, made, ManifestEntry(
+        path=job.path, kind=job.kind, lang=entry.lang, focus_day=entry.focus_day, school=entry.school, paper=job.paper,
+        pages=pages, sha256=sha256(made), title=title, tagged=job.kind == "tiled-poster", purpose="print", extra=extra))
+
+
+def _print_shop_file(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
+    """The print-shop file of the screen file `entry` (bytes `data`), with what the job ticket and the image check need."""
+    made = print_shop_pdf(data, title=entry.title, lang=entry.lang, created=campaign.start)
+    shop_entry = ManifestEntry(path=job.path, kind=SHOP, lang=entry.lang, focus_day=entry.focus_day,
+                               school=entry.school, paper=entry.paper, pages=made.pages,
+                               sha256=sha256(made.data), title=entry.title, tagged=False,
+                               extra=dict(piece=entry.kind, screen_file=entry.path),
+                               purpose="print", trim=list(made.trim), bleed=made.bleed)
+    return PressFile(job.path, made.data, shop_entry, tuple(paper_name(*size) for size in made.page_trims),
+                     tuple(image for image in made.images if image.ppi < SHARP_PPI))
 
 
 def _is_tiled(item: Work) -> bool:

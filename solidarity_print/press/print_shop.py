@@ -6,11 +6,13 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from xml.sax.saxutils import escape
 
 import pikepdf
 
 from ..resources import ASSETS
+from .resolution import PlacedImage, images_of
 
 US_BLEED = 9.0  # 0.125 in
 ISO_BLEED = 3 * 72 / 25.4  # 3 mm
@@ -26,14 +28,15 @@ OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
 @dataclass(frozen=True)
 class PrintShopFile:
-    """A print-shop PDF: its bytes, pages, the trim size and bleed of its first page in points, and
-    every page's trim size."""
+    """A print-shop PDF: its bytes, pages, the trim size and bleed of its first page in points,
+    every page's trim size, and the images it prints (read while the file was open anyway)."""
 
     data: bytes
     pages: int
     trim: tuple[float, float]
     bleed: float
     page_trims: tuple[tuple[float, float], ...] = ()
+    images: tuple[PlacedImage, ...] = ()
 
 
 def bleed_for(width: float, height: float) -> float:
@@ -51,16 +54,18 @@ def print_shop_pdf(data: bytes, *, title: str, lang: str, created: dt.date) -> P
     file is for the press: its structure tree and links are dropped (the tagged screen file stays
     beside it), and it says so in its XMP (PDF/X-4, output intent sRGB, dates from the campaign)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = tuple(images_of(pdf))
         shared: dict[tuple, list] = {}
         trims = [_bleed_page(pdf, page, shared) for page in pdf.pages]
         _drop_screen_parts(pdf)
         _declare_pdfx(pdf, title, lang, created, hashlib.sha256(data).hexdigest())
         buffer = io.BytesIO()
-        # PDF/X-4 is defined on PDF 1.6; nothing we write needs 1.7.
+        # PDF/X-4 is defined on PDF 1.6; nothing we write needs 1.7. Our XMP names no PDF version
+        # and is written as pikepdf would serialise it: it need not be parsed and written again.
         pdf.save(buffer, deterministic_id=True, force_version="1.6",
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
     (width, height), bleed = trims[0]
-    return PrintShopFile(buffer.getvalue(), len(trims), (width, height), bleed, tuple(size for size, _ in trims))
+    return PrintShopFile(buffer.getvalue(), len(trims), (width, height), bleed, tuple(size for size, _ in trims), images)
 
 
 def _bleed_page(pdf: pikepdf.Pdf, page: pikepdf.Page, shared: dict[tuple, list]) -> tuple[tuple[float, float], float]:
@@ -142,7 +147,7 @@ def _drop_screen_parts(pdf: pikepdf.Pdf) -> None:
 def _declare_pdfx(pdf: pikepdf.Pdf, title: str, lang: str, created: dt.date, source_hash: str) -> None:
     """The output intent (the shipped sRGB profile) and the PDF/X-4 identification in Info and XMP,
     dated from the campaign so that equal inputs give equal bytes."""
-    profile = pdf.make_stream(PROFILE.read_bytes())
+    profile = pdf.make_stream(_profile())
     profile.N = 3
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, OutputConditionIdentifier=OUTPUT_CONDITION,
@@ -162,15 +167,21 @@ def _declare_pdfx(pdf: pikepdf.Pdf, title: str, lang: str, created: dt.date, sou
     pdf.Root.Metadata = metadata
 
 
+@cache
+def _profile() -> bytes:
+    """The output intent's ICC profile, read once per process."""
+    return PROFILE.read_bytes()
+
+
 def _xmp(title: str, lang: str, date: str, producer: str, author: str, document_id: uuid.UUID) -> str:
     """The XMP packet PDF/X-4 asks for: identification, dates matching Info, title, ids, Trapped."""
     creator = f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>\n" if author else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
- xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
- xmlns:dc="http://purl.org/dc/elements/1.1/">
+<rdf:Description xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" \
+xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">
 <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
 <pdf:Trapped>False</pdf:Trapped>
 <pdf:Producer>{escape(producer)}</pdf:Producer>
@@ -187,4 +198,6 @@ def _xmp(title: str, lang: str, date: str, producer: str, author: str, document_
 {creator}</rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>"""
+
+<?xpacket end="w"?>
+"""

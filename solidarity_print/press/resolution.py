@@ -33,12 +33,17 @@ class PlacedImage:
 
 def placed_images(data: bytes) -> list[PlacedImage]:
     """Every image drawn on the pages of `data`, with the size the page's transformations give it."""
-    found: list[PlacedImage] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages, 1):
-            resources = page.obj.get("/Resources", pikepdf.Dictionary())
-            if _draws_images(page, resources):
-                _walk(pikepdf.parse_content_stream(page), resources, (1, 0, 0, 1, 0, 0), number, found, 0)
+        return images_of(pdf)
+
+
+def images_of(pdf: pikepdf.Pdf) -> list[PlacedImage]:
+    """placed_images of a file already open (read before its pages are changed)."""
+    found: list[PlacedImage] = []
+    for number, page in enumerate(pdf.pages, 1):
+        resources = page.obj.get("/Resources", pikepdf.Dictionary())
+        if _draws_images(page, resources):
+            _walk(pikepdf.parse_content_stream(page), resources, (1, 0, 0, 1, 0, 0), number, found, 0)
     return found
 
 

@@ -1,0 +1,28 @@
+"""Print files made beside their source in the workers are cached with it: a rebuild reads them all back."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from solidarity_print.build import BuildOptions, build
+
+PRINT = dict(tile="letter", print_shop=True)
+
+
+def files_of(result) -> dict[str, bytes]:
+    return {entry.path: (result.out / entry.path).read_bytes() for entry in result.entries}
+
+
+def test_a_rebuild_takes_the_print_files_from_the_cache_with_the_same_bytes(tmp_path):
+    roster = tmp_path / "schools.csv"
+    roster.write_text("name,slug,languages,paper\nLincoln High,lincoln,en,letter\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    options = BuildOptions(roster=roster, only=("posters",), cache=cache, workers=1)
+    plain = build(None, tmp_path / "plain", options)
+    # The posters are in the cache already: their tiles and print-shop files are made from the cached bytes.
+    first = build(None, tmp_path / "first", BuildOptions(**{**vars(options), **PRINT}))
+    again = build(None, tmp_path / "again", BuildOptions(**{**vars(options), **PRINT}))
+    kinds = sorted(entry.kind for entry in again.entries)
+    assert kinds == ["poster"] * 6 + ["print-shop"] * 6 + ["tiled-poster"] * 6
+    assert again.cached == len(again.entries) == 18
+    assert files_of(again) == files_of(first)
+    assert {path: data for path, data in files_of(first).items() if "/print/" not in path} == files_of(plain)
