@@ -7,6 +7,7 @@ for a single embedding level, and each glyph is placed at its own position. Glyp
 the order of the characters they come from, so text extracted from the page reads in logical order."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from itertools import chain
@@ -55,6 +56,7 @@ class ShapedFace:
         self._widths: dict[str, float] = {}  # in ems
         self._covered: dict[str, bool] = {}
         self._ordered: dict[str, list[tuple]] = {}
+        self._runs: dict[str, list[tuple]] = {}
         self._drawn: dict[tuple, str] = {}
         for font in fonts:
             _map_shaped_glyphs(font)
@@ -163,15 +165,17 @@ class ShapedFace:
 
     def _visual_runs(self, text: str) -> list[tuple[int, str, OverlayFont, bool]]:
         """(start index, text, font, right to left) runs of one font and direction, in visual order."""
-        strong = [_strong(c) for c in text]
-        before, after = [self.rtl] * len(text), [self.rtl] * len(text)
-        for i in range(1, len(text)):
-            before[i] = strong[i - 1] if strong[i - 1] is not None else before[i - 1]
-        for i in range(len(text) - 2, -1, -1):
-            after[i] = strong[i + 1] if strong[i + 1] is not None else after[i + 1]
-        for i, value in enumerate(strong):  # a neutral between two runs of one direction takes it
-            if value is None:
-                strong[i] = before[i] if before[i] == after[i] else self.rtl
+        if text in self._runs:  # measured, then drawn
+            return self._runs[text]
+        if len(self._runs) > 4096:
+            self._runs.clear()
+        strong = list(map(_strong, text))
+        classes = "".join(map(_class_letter, strong))
+        for neutral in NEUTRALS.finditer(classes):  # a neutral between two runs of one direction takes it
+            start, end = neutral.span()
+            before = strong[start - 1] if start else self.rtl
+            after = strong[end] if end < len(text) else self.rtl
+            strong[start:end] = [before if before == after else self.rtl] * (end - start)
         runs, last_font, fallback = [], self.fonts[0], self.fonts[-1]
         for i, char in enumerate(text):
             if char == " ":
@@ -195,7 +199,15 @@ class ShapedFace:
                 groups.append([run])
         ordered = [run for group in (reversed(groups) if self.rtl else groups)
                    for run in (reversed(group) if group[0][3] else group)]
-        return [tuple(run) for run in ordered]
+        self._runs[text] = [tuple(run) for run in ordered]
+        return self._runs[text]
+
+
+NEUTRALS = re.compile("N+")
+
+
+def _class_letter(strong: bool | None) -> str:
+    return "N" if strong is None else "S"
 
 
 @lru_cache(maxsize=None)
