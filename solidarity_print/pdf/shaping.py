@@ -57,6 +57,7 @@ class ShapedFace:
         self._covered: dict[str, bool] = {}
         self._ordered: dict[str, list[tuple]] = {}
         self._runs: dict[str, list[tuple]] = {}
+        self._wrapped: dict[tuple, list[str]] = {}
         self._drawn: dict[tuple, str] = {}
         for font in fonts:
             _map_shaped_glyphs(font)
@@ -102,14 +103,25 @@ class ShapedFace:
 
     def wrap(self, text: str, size: float, width: float) -> list[str]:
         """Greedy wrap at spaces and between Chinese characters; a piece longer than a line stands alone."""
-        pieces, piece = [], ""
-        for char in text:
-            if piece and (piece.endswith(" ") and char != " " or _is_cjk(char) and char not in NO_BREAK_BEFORE
-                          or _is_cjk(piece[-1]) and char not in NO_BREAK_BEFORE and not piece[-1] in "（「『“‘《〈"):
-                pieces.append(piece)
-                piece = ""
-            piece += char
-        pieces.append(piece)
+        key = (text, size, width)
+        if key not in self._wrapped:  # a school's club line is fitted the same way in every footer slot
+            if len(self._wrapped) > 4096:
+                self._wrapped.clear()
+            self._wrapped[key] = self._wrap(text, size, width)
+        return list(self._wrapped[key])
+
+    def _wrap(self, text: str, size: float, width: float) -> list[str]:
+        if CJK.search(text):
+            pieces, piece = [], ""
+            for char in text:
+                if piece and (piece.endswith(" ") and char != " " or _is_cjk(char) and char not in NO_BREAK_BEFORE
+                              or _is_cjk(piece[-1]) and char not in NO_BREAK_BEFORE and not piece[-1] in "（「『“‘《〈"):
+                    pieces.append(piece)
+                    piece = ""
+                piece += char
+            pieces.append(piece)
+        else:  # words, each with the spaces after it
+            pieces = [piece for piece in WORDS.findall(text) if piece]
         lines, line = [], ""
         for piece in pieces:
             candidate = line + piece
@@ -204,6 +216,8 @@ class ShapedFace:
 
 
 NEUTRALS = re.compile("N+")
+CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")  # as _is_cjk
+WORDS = re.compile("[^ ]* *")
 
 
 def _class_letter(strong: bool | None) -> str:
