@@ -188,7 +188,7 @@ class ShapedFace:
             before = strong[start - 1] if start else self.rtl
             after = strong[end] if end < len(text) else self.rtl
             strong[start:end] = [before if before == after else self.rtl] * (end - start)
-        runs, last_font, fallback = [], self.fonts[0], self.fonts[-1]
+        runs, last_font, fallback, run, end = [], self.fonts[0], self.fonts[-1], None, -1
         for i, char in enumerate(text):
             if char == " ":
                 font = last_font or fallback  # a space stays in the font before it (every subset draws one)
@@ -197,10 +197,12 @@ class ShapedFace:
             else:
                 font = self._font_of(char) or fallback
             last_font = font
-            if runs and runs[-1][2] is font and runs[-1][3] == strong[i] and runs[-1][0] + len(runs[-1][1]) == i:
-                runs[-1][1] += char
+            if run is not None and run[2] is font and run[3] == strong[i] and end == i:
+                run[1] += char
             else:
-                runs.append([i, char, font, strong[i]])
+                run = [i, char, font, strong[i]]
+                runs.append(run)
+            end = i + 1
         # One level of embedding: consecutive runs of one direction form a group (a Latin address may
         # span two fonts); right to left, the groups are reversed and so are the runs of an RTL group.
         groups: list[list] = []
