@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import ctypes
+
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 
 from solidarity_print.render.fonts import is_joined_script
 
@@ -23,6 +26,7 @@ class Run:
     bottom: float
     right: float
     top: float
+    baseline: float = 0.0  # where its first character stands: letters of one line share it, marks aside
 
     def overlaps(self, other: "Run") -> bool:
         """True if the boxes share more than MIN_OVERLAP points both across and up."""
@@ -38,6 +42,7 @@ def text_runs(page: pypdfium2.PdfPage) -> list[Run]:
     runs: list[Run] = []
     current: Run | None = None
     last_left = 0.0
+    x, y = ctypes.c_double(), ctypes.c_double()
     try:
         for index in range(text_page.count_chars()):
             char = text_page.get_text_range(index, 1)
@@ -55,7 +60,8 @@ def text_runs(page: pypdfium2.PdfPage) -> list[Run]:
                     current.left, current.bottom = min(current.left, left), min(current.bottom, bottom)
                     current.right, current.top = max(current.right, right), max(current.top, top)
                     continue
-            current, last_left = Run(char, left, bottom, right, top), left
+            pdfium_c.FPDFText_GetCharOrigin(text_page.raw, index, x, y)
+            current, last_left = Run(char, left, bottom, right, top, y.value), left
             runs.append(current)
     finally:
         text_page.close()
@@ -66,7 +72,9 @@ def _one_arabic_word(a: Run, b: Run) -> bool:
     """Right-to-left letters arrive leftwards, so each starts a run of its own; joined Arabic letters'
     boxes overlap by design. Two such runs on one line are one word, not two texts."""
     # Letters of one Arabic line rise and descend differently: compare their middles, not their bottoms.
-    same_line = abs((a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 0.6 * max(a.top - a.bottom, b.top - b.bottom)
+    # A final ي hangs far below the letter it joins: their middles differ, their baseline does not.
+    height = max(a.top - a.bottom, b.top - b.bottom)
+    same_line = abs((a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 0.6 * height or abs(a.baseline - b.baseline) <= 0.25 * height
     return same_line and (is_joined_script(a.text) or is_joined_script(b.text))
 
 
