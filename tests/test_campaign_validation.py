@@ -100,6 +100,15 @@ def test_two_days_on_one_date(campaign):
     assert "2023-11-06" in message and "days[0]" in message
 
 
+@pytest.mark.parametrize("value", ["0", "[[]]", '["en", ["x"]]', "[{ a = 1 }]"])
+def test_languages_that_are_not_codes_are_a_problem_not_a_crash(campaign, value):
+    # Found by test_properties: a list or table among the codes crashed the translating check (TypeError).
+    problems = problems_after(campaign, ('languages = ["en", "es", "fr", "vi", "ar", "zh-Hans"]', f"languages = {value}"))
+    errors = [p for p in problems if not p.warning]
+    message = error_at(errors, "campaign.languages", campaign).message
+    assert "must be a list of language codes" in message
+
+
 def test_start_after_end(campaign):
     problems = problems_after(campaign, ("start = 2023-11-06", "start = 2023-11-10"),
                               ("end = 2023-11-10", "end = 2023-11-06"))

@@ -61,8 +61,10 @@ def _without_unfinished(data: dict, path: Path, problems: ProblemCollector, camp
     `solidarity-print translate`), when they are what stops it: the other languages build meanwhile
     and each unfinished language is a warning. Otherwise the campaign and problems as they were."""
     declared = data["campaign"].get("languages", []) if isinstance(data.get("campaign"), dict) else []
-    pending = translation_check.translating(data).keys() & set(declared if isinstance(declared, list) else [])
-    finished = tuple(lang for lang in declared if lang not in pending and isinstance(lang, str))
+    # Only the codes that are strings: anything else is reported by _languages, not a crash here.
+    declared = [lang for lang in declared if isinstance(lang, str)] if isinstance(declared, list) else []
+    pending = translation_check.translating(data).keys() & set(declared)
+    finished = tuple(lang for lang in declared if lang not in pending)
     if not pending or not finished:
         return campaign, problems
     retry = ProblemCollector(problems.file)
