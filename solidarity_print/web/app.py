@@ -167,7 +167,7 @@ async def home(web: Web, request: Request) -> Response:
     lang = web.lang(request)
     campaign = web.campaign
     days = [dict(slug=day.slug, title=day.text[lang].title, summary=day.text[lang].summary,
-                 weekday=i18n.weekday(day.date, lang), date=i18n.month_day(day.date, lang)) for day in campaign.days]
+                 date=i18n.weekday_date(day.date, lang)) for day in campaign.days]
     return web.page(request, "home.html", days=days, dates=i18n.date_range(campaign.start, campaign.end, lang),
                     tagline=campaign.tagline.get(lang, ""), about=campaign.about.get(lang, ""))
 
