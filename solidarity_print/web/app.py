@@ -173,7 +173,14 @@ async def home(web: Web, request: Request) -> Response:
 
 
 async def healthz(web: Web, request: Request) -> Response:
-    return JSONResponse({"status": "ok", "campaign": web.campaign.slug})
+    """Alive (200) from the start; "warming" until the warm-up has the shared renders and workers ready,
+    then "ok" with how long the warm-up took, so a supervisor or a benchmark can wait for it."""
+    if web.settings.warm_up and web.builder.warm_up_seconds is None:
+        return JSONResponse({"status": "warming", "campaign": web.campaign.slug})
+    warmed, builder = web.builder.warm_up_seconds, web.builder
+    return JSONResponse({"status": "ok", "campaign": web.campaign.slug,
+                         "previews": {"drawn": builder.previews_drawn, "skipped": builder.previews_skipped},
+                         **({"warm_up_seconds": round(warmed, 1)} if warmed is not None else {})})
 
 
 async def campaign_css(web: Web, request: Request) -> Response:
