@@ -41,6 +41,7 @@ def _drawn(char: str) -> bool:
     return unicodedata.category(char) not in ("Zs", "Cc", "Cf") or char == "\u00ad"
 
 
+@lru_cache(maxsize=4096)  # the web server asks again for the campaign's labels on every preview
 def font_class(text: str) -> str | None:
     """The CSS class of the first bundled family that draws every character of `text` ('' for the
     default), or None when no bundled font can."""

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton, match_skeleton
 
 from ..errors import Problem, ProblemCollector
 from ..inputs import toml_lines
@@ -63,6 +63,21 @@ def weekday(date: dt.date, lang: str) -> str:
 def month_day(date: dt.date, lang: str) -> str:
     """'November 6' / '6 de noviembre'."""
     return format_skeleton("MMMMd", date, locale=_locale(lang))
+
+
+def weekday_date(date: dt.date, lang: str) -> str:
+    """Weekday and date as the locale joins them, as a label: 'Monday, November 6' / 'Lunes, 6 de
+    noviembre' / 'الاثنين، 6 نوفمبر' / '11月6日星期一'.
+
+    Babel picks the locale's nearest pattern for the skeleton MMMMEEEEd (MMMMEd: abbreviated weekday)
+    and, unlike CLDR's algorithm, does not widen its fields to the requested width: widened here."""
+    locale = Locale.parse(_locale(lang))
+    pattern = str(locale.datetime_skeletons[match_skeleton("MMMMEEEEd", locale.datetime_skeletons)])
+    # Quoted literals ('de') stay as they are; only the weekday field outside quotes is widened.
+    parts = re.split(r"('(?:[^']|'')*')", pattern)
+    pattern = "".join(part if part.startswith("'") else re.sub(r"(?<!E)E{1,3}(?!E)", "EEEE", part) for part in parts)
+    text = format_date(date, pattern, locale=locale)
+    return text[:1].upper() + text[1:]
 
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:

@@ -46,6 +46,7 @@ class Theme:
             autoescape=True, undefined=_Missing, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True)
         self.env.filters.update(long_date=i18n.long_date, weekday=i18n.weekday, month_day=i18n.month_day,
+                                weekday_date=i18n.weekday_date,
                                 markdown=lambda text, shift=1: Markup(guide.to_html(text, shift)),
                                 markdown_inline=lambda text: Markup(guide.inline_to_html(text)), css_string=css_string,
                                 font_class=lambda text: fonts.font_class(text) or "", web_address=web_address,

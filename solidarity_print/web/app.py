@@ -167,13 +167,20 @@ async def home(web: Web, request: Request) -> Response:
     lang = web.lang(request)
     campaign = web.campaign
     days = [dict(slug=day.slug, title=day.text[lang].title, summary=day.text[lang].summary,
-                 weekday=i18n.weekday(day.date, lang), date=i18n.month_day(day.date, lang)) for day in campaign.days]
+                 date=i18n.weekday_date(day.date, lang)) for day in campaign.days]
     return web.page(request, "home.html", days=days, dates=i18n.date_range(campaign.start, campaign.end, lang),
                     tagline=campaign.tagline.get(lang, ""), about=campaign.about.get(lang, ""))
 
 
 async def healthz(web: Web, request: Request) -> Response:
-    return JSONResponse({"status": "ok", "campaign": web.campaign.slug})
+    """Alive (200) from the start; "warming" until the warm-up has the shared renders and workers ready,
+    then "ok" with how long the warm-up took, so a supervisor or a benchmark can wait for it."""
+    if web.settings.warm_up and web.builder.warm_up_seconds is None:
+        return JSONResponse({"status": "warming", "campaign": web.campaign.slug})
+    warmed, builder = web.builder.warm_up_seconds, web.builder
+    return JSONResponse({"status": "ok", "campaign": web.campaign.slug,
+                         "previews": {"drawn": builder.previews_drawn, "skipped": builder.previews_skipped},
+                         **({"warm_up_seconds": round(warmed, 1)} if warmed is not None else {})})
 
 
 async def campaign_css(web: Web, request: Request) -> Response:

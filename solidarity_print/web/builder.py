@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..build import BuildOptions, _output_options, _overlay_characters, build
 from ..errors import RenderError, SolidarityError
+from ..inputs.roster import load_roster
 from ..model import Campaign, School
 from ..pipeline import workers
 from ..pipeline.cache import inputs_fingerprint
@@ -46,6 +47,9 @@ class Builder:
         self.images = PreviewStore(settings.preview_bytes)
         self._fingerprint: tuple[float, str] | None = None
         self._campaign_bytes: bytes | None = None
+        self.warm_up_seconds: float | None = None  # set when the warm-up ended; None while it runs or never ran
+        self.previews_drawn = 0  # by a worker (/healthz reports both)
+        self.previews_skipped = 0  # their page had gone first (out of the queue unless a worker had started them)
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -72,8 +76,11 @@ class Builder:
         wanted = tuple(name for name, image in found.items() if image is None)
         if wanted:
             item = workers.Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet")
-            images, error = await self._in_worker(preview_in_worker, replace(setup, campaign=None),
-                                                  self._pickled_campaign(), item, wanted)
+            setup = replace(setup, campaign=None)
+            images, error = await self._in_worker(preview_in_worker, setup, None, item, wanted)
+            if images is None:  # a worker new to this campaign: send it once
+                images, error = await self._in_worker(preview_in_worker, setup, self._pickled_campaign(), item, wanted)
+            self.previews_drawn += 1
             if error:
                 raise RenderError(*error)
             for name in wanted:
@@ -161,14 +168,26 @@ class Builder:
 
     def warm_up(self, folder: Path) -> None:
         """Build a made-up school's packet in every language into `folder`, so the shared renders are in the
-        cache and the workers have their renderers before the first visitor comes."""
+        cache, then preview it once per worker, so each has its renderer, templates and overlay fonts
+        before the first visitor comes. `warm_up_seconds` says when it is done (/healthz reports it)."""
+        started = time.monotonic()
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "schools.csv").write_text("name,club\nWarm Up School,GSA\n", encoding="utf-8")
         try:
             self._run(BuildOptions(roster=folder / "schools.csv", only=("packets",), cache=self.cache), folder / "out",
                       executor=self._executor())
+            school = load_roster(folder / "schools.csv", self.campaign)[0][0]
+            asyncio.run(self._preview_each_worker(replace(school, poster_paper=poster_paper(school, None)), folder))
         except Exception:  # noqa: BLE001 - a broken build shows itself to the first visitor; a shutdown ends this
             pass
+        finally:
+            self.warm_up_seconds = time.monotonic() - started
+
+    async def _preview_each_worker(self, school: School, folder: Path) -> None:
+        """One preview per worker at once (names differ, so none is served from memory)."""
+        count = self.settings.workers or os.cpu_count() or 1
+        lang = self.campaign.languages[0]
+        await asyncio.gather(*(self.preview(replace(school, name=f"{school.name} {n}"), lang, folder) for n in range(count)))
 
     def close(self) -> None:
         with self._lock:

@@ -70,11 +70,16 @@ def rasterise(pdf: bytes | Path, pages: dict[str, tuple[int, str]], width: int =
 _campaigns: dict[str, object] = {}  # in a render worker: the campaign of each build fingerprint, unpickled once
 
 
-def preview_in_worker(setup: WorkerSetup, campaign: bytes, item: Work, wanted: tuple[str, ...]) -> tuple[dict, tuple | None]:
+def preview_in_worker(setup: WorkerSetup, campaign: bytes | None, item: Work,
+                      wanted: tuple[str, ...]) -> tuple[dict | None, tuple | None]:
     """In a render worker: the item's packet drawn onto its shared render, and its `wanted` pages as
     images; nothing is written. `setup` comes without its campaign, which is `campaign` pickled: unpickling
-    it on every preview cost 4 ms. Returns ({name: (title, bytes)}, None), or ({}, the render's error)."""
+    it on every preview cost 4 ms, and sending its 220 KB each time copied it twice more, so the server
+    sends None until a worker asks. Returns ({name: (title, bytes)}, None), ({}, the render's error), or
+    (None, None) when this worker has no campaign for `setup` yet and needs it sent."""
     if setup.key not in _campaigns:
+        if campaign is None:
+            return None, None
         _campaigns.clear()
         _campaigns[setup.key] = pickle.loads(campaign)
     outcome = render_work(replace(setup, campaign=_campaigns[setup.key]), item)

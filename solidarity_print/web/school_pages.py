@@ -123,7 +123,10 @@ async def preview(web, request: Request) -> Response:
             problems += [dict(field="", id="", message=message) for message in checked.general]
             return JSONResponse({"ok": False, "problems": problems}, status_code=422)
         try:
-            images = await web.builder.preview(checked.school, _language(web, request, checked.school), folder)
+            images = await _unless_gone(request, web.builder.preview(checked.school, _language(web, request, checked.school), folder))
+            if images is None:  # typed again (the page aborted it) or closed: nobody to answer
+                web.builder.previews_skipped += 1
+                return Response(status_code=204)
         except SolidarityError as exc:
             status, message, headers = web.failure(request, exc, folder)
             return JSONResponse({"ok": False, "problems": [dict(field="", id="", message=message)]},
@@ -132,6 +135,28 @@ async def preview(web, request: Request) -> Response:
         shutil.rmtree(folder, ignore_errors=True)
     t = words(web.campaign, web.lang(request))
     return JSONResponse({"ok": True, "images": [_image(image, t, form.values["name"]) for image in images]})
+
+
+async def _unless_gone(request: Request, drawing):
+    """The result of `drawing`, or None when the client goes first (the page aborts a preview the
+    organizer typed past): the drawing is cancelled, which takes it out of the workers' queue if no
+    worker has started it, so the workers spend their time on the previews somebody still waits for."""
+    task = asyncio.ensure_future(drawing)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((task, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    return None
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client has gone (the body is read by now: the next message is the disconnect)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _kit(web, request: Request, built: bool = True):

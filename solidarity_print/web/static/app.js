@@ -9,7 +9,7 @@
     if (!form || !section || !window.fetch || !window.FormData) return;
     var images = document.getElementById("preview-images");
     var status = document.getElementById("preview-status");
-    var timer = null, latest = 0;
+    var timer = null, latest = 0, pending = null;
 
     function show(list) {
       var figures = list.map(function (image) {
@@ -33,7 +33,9 @@
       var ticket = ++latest;
       section.classList.add("is-working");
       status.textContent = section.dataset.working;
-      fetch(form.dataset.preview, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      pending = window.AbortController ? new AbortController() : null;
+      fetch(form.dataset.preview, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                                    signal: pending ? pending.signal : undefined })
         .then(function (response) { return response.json(); })
         .then(function (data) {
           if (ticket !== latest) return;  // a newer preview is on its way
@@ -53,6 +55,11 @@
     }
 
     function later() {
+      // Typed again: the preview on its way shows what is no longer there. Aborting it lets the
+      // server skip drawing it (it checks that the page still waits before a worker starts).
+      if (pending) pending.abort();
+      pending = null;
+      latest++;
       window.clearTimeout(timer);
       timer = window.setTimeout(update, 600);
     }
