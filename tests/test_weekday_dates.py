@@ -86,3 +86,15 @@ def test_packet_cover_writes_each_day_as_the_language_does(covers):
             assert flat(babel_weekday_date(day.date, lang)) in cover, (lang, cover)
         if lang == "ar":
             assert ", " not in cover
+
+
+@pytest.mark.parametrize("lang", CAMPAIGN.languages)
+def test_week_range_spells_the_month_as_the_locales_long_date_does(lang):
+    # Chinese read "2023年十一月6日 – 10日": the range widened the month to the wide name, which a
+    # Chinese date never uses ("2023年11月6日").
+    locale = Locale.parse(lang.replace("-", "_"))
+    month_field = re.search(r"M+|L+", str(locale.datetime_skeletons["yMMMMd"])).group(0)
+    month = format_date(CAMPAIGN.start, month_field, locale=locale)
+    text = i18n.date_range(CAMPAIGN.start, CAMPAIGN.end, lang)
+    assert month in text and str(CAMPAIGN.start.day) in text and str(CAMPAIGN.end.day) in text, text
+    assert "十一月" not in text

@@ -89,7 +89,11 @@ def date_range(start: dt.date, end: dt.date, lang: str) -> str:
     if "yMMMMd" in locale.interval_formats or start == end:
         return format_interval(start, end, "yMMMMd", locale=locale)
     differs = "y" if start.year != end.year else "M" if start.month != end.month else "d"
-    first, second = (re.sub(r"(?<!M)MMM(?!M)", "MMMM", part) for part in locale.interval_formats["yMMMd"][differs])
+    first, second = locale.interval_formats["yMMMd"][differs]
+    # Widened only where the locale's own long date spells the month out: Chinese writes "11月" in
+    # both, and its wide month ("十一月") would not be how it writes a date.
+    if "MMMM" in str(locale.datetime_skeletons.get("yMMMMd", "MMMM")):
+        first, second = (re.sub(r"(?<!M)MMM(?!M)", "MMMM", part) for part in (first, second))
     return format_date(start, first, locale=locale) + format_date(end, second, locale=locale)
 
 
