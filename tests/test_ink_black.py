@@ -197,3 +197,23 @@ def test_a_roster_gets_black_flyers_and_packets_with_the_school_on_them(tmp_path
     black_shares = _page_solid_shares(out / packet["path"])
     assert max(black_shares) <= SOLID_LIMIT, black_shares
     assert max(_page_solid_shares(out / colour["path"])) > SOLID_LIMIT
+
+
+def _most_saturated(pdf_path: Path, page: int = 0) -> int:
+    """The largest max(R,G,B) - min(R,G,B) of any pixel of a page rendered at 72 dpi: 0 for pure grey."""
+    image = pypdfium2.PdfDocument(pdf_path)[page].render(scale=1).to_pil().convert("RGB")
+    return max(max(pixel) - min(pixel) for pixel in image.getdata())
+
+
+def test_a_black_packet_cover_has_no_colour_the_club_line_included(tmp_path):
+    # The club line is drawn per school onto the shared cover, and was drawn in a fixed maroon
+    # whatever the ink (and whatever the campaign's colours).
+    roster = tmp_path / "schools.csv"
+    roster.write_text("name,slug,club,languages,paper\nRiverside Academy,riverside,Riverside Pride Club,en,letter\n",
+                      encoding="utf-8")
+    out = tmp_path / "dist"
+    result = run("build", "--roster", roster, "--only", "packets", "--ink", "black", "--out", out, "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "Riverside Pride Club" in _text(out / "riverside/print/en/packet-black.pdf")
+    assert _most_saturated(out / "riverside/print/en/packet-black.pdf") <= 8
+    assert _most_saturated(out / "riverside/en/packet.pdf") > 60  # the colour cover keeps its colours

@@ -100,7 +100,7 @@ class PacketMaker:
             packet = self._personalised(
                 packet_variant(school, lang, self.options.ink), lambda: self._render(_anonymous(school), lang, overlay=True),
                 True, lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces,
-                                                                rtl=text_direction(lang) == "rtl"))
+                                                                rtl=text_direction(lang) == "rtl", accent=self._accent()))
             if packet is not None:
                 return packet
         return self._render(school, lang)
@@ -162,6 +162,10 @@ class PacketMaker:
             base = render()
             self.cache.put_record(key, base.details(), base.data)
         return base
+
+    def _accent(self) -> str:
+        """The cover's colour (#RRGGBB): the week's first day's, black in black ink."""
+        return "#000000" if self.options.ink == "black" else self.campaign.days[0].color
 
     def _render(self, school: School, lang: str, overlay: bool = False) -> Packet:
         """Every page of the packet through WeasyPrint; with `overlay`, a shared render with reserved
@@ -255,7 +259,7 @@ class PacketMaker:
     def _base(self, lang: str, school: School | None, paper: str) -> dict:
         t = self.campaign.strings[lang]
         return dict(campaign=self.campaign, lang=lang, t=t, created=f"{self.campaign.start.isoformat()}T00:00:00Z",
-                    school=school, accent=self.campaign.days[0].color, paper=PAPERS[paper],
+                    school=school, accent=self._accent(), paper=PAPERS[paper],
                     unit=PAPERS[paper].width / 100, fit=1.0, overlay=False,
                     **(black_context(self.campaign, None) if self.options.ink == "black" else {}))
 

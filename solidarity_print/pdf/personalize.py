@@ -22,10 +22,12 @@ def drawn_pages(base) -> set[int]:
     return {0} | {slot.page for slot in base.slots} | set(base.footer_pages)
 
 
-def personalize(base, template: PacketTemplate, school, t: dict[str, str], typefaces: Typefaces, rtl: bool = False):
+def personalize(base, template: PacketTemplate, school, t: dict[str, str], typefaces: Typefaces, rtl: bool = False,
+                accent: str = "#000000"):
     """The packet of `school` drawn onto `base` (a shared render) through its `template`, or None when
     it needs a full render: text no subset font can draw, or a name too long for the reserved area.
-    With `rtl` (a right to left language) the texts are right-aligned and their lines ordered so."""
+    With `rtl` (a right to left language) the texts are right-aligned and their lines ordered so;
+    the club line is set in `accent`, the cover's colour (as templates/cover.html's CSS sets it)."""
     full_name = school.name
     school = _as_drawn(school)
     body_pages = base.pages - base.front_pages
@@ -42,7 +44,7 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
         return None
     drawing = Drawing(template)
     cover = next((slot for slot in base.slots if slot.name == "school" and slot.page == 0), None)
-    if cover is None or not _draw_cover(drawing, cover, school, contact, t, faces, rtl):
+    if cover is None or not _draw_cover(drawing, cover, school, contact, t, faces, rtl, accent):
         return None
     for slot in base.slots:
         if slot.name == "org" and not _draw_org(drawing, slot, org, faces["org"], rtl):
@@ -122,7 +124,7 @@ def _footer_ops(text: str, page_width: float, space: float, font: OverlayFont, s
 
 
 def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str, str],
-                faces: dict[str, OverlayFont], rtl: bool = False) -> bool:
+                faces: dict[str, OverlayFont], rtl: bool = False, accent: str = "#000000") -> bool:
     """Logo, name (H1), club, contact and meeting in the cover's reserved area; False if they do not fit.
     Right to left (`rtl`) it is mirrored: texts right-aligned, the logo at the left."""
     right = slot.x + slot.width if rtl else None
@@ -150,8 +152,9 @@ def _draw_cover(drawing: Drawing, slot: Slot, school, contact: str, t: dict[str,
     y = top - len(lines) * size * 1.08 - 10
     if school.club:
         club = faces["club"].wrap(school.club, 20, text_width)
-        accent = "0.55 0.12 0.25 rg"
-        drawing.tagged(slot.page, "P", text_ops(faces["club"], club, 20, slot.x, y, 24, accent, right_to=right))
+        red, green, blue = (int(accent.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        fill = f"{red:.3f} {green:.3f} {blue:.3f} rg"
+        drawing.tagged(slot.page, "P", text_ops(faces["club"], club, 20, slot.x, y, 24, fill, right_to=right))
         y -= len(club) * 24 + 14
     for field, label, value in (("contact", t["contact"], contact), ("meeting", t["meeting"], school.meeting)):
         if not value:
