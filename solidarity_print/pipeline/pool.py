@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from itertools import islice
+import time
 from collections.abc import Iterator
+from itertools import islice
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -15,8 +16,11 @@ from .workers import Outcome, Work, WorkerSetup, _install, _key, _render_batch, 
 
 PER_PROCESS = 4  # tasks in flight per local process: enough to keep it busy, few enough to keep memory flat
 # Items per task of a local pool: a personalised file takes about a millisecond, as much as sending a
-# task and its result between processes costs, so a task carries several (a small build still spreads).
+# task and its result between processes costs, so a task carries several once items come back that
+# quickly (a small build still spreads). Shared renders, first in a build, go one to a task, so that
+# every process makes its share of them.
 BATCH = 8
+QUICK = 0.05  # seconds per item, from sending a task to its result, below which tasks carry BATCH items
 ON_EXECUTOR = 64  # items in flight on an executor of unknown size (a Dask cluster)
 
 
@@ -50,9 +54,10 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, exe
         executor = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_install,
                                        initargs=(setup, line.end))
     window = in_flight or (PER_PROCESS * processes if own else ON_EXECUTOR)
-    batch = max(1, min(BATCH, len(items) // (2 * window))) if own and not in_flight else 1
+    most = max(1, min(BATCH, len(items) // (2 * window))) if own and not in_flight else 1
+    batch = 1
     queue = iter(items)
-    running: dict[Future, tuple[Work, ...]] = {}
+    running: dict[Future, tuple[tuple[Work, ...], float]] = {}  # the task's items, when it was sent
 
     def top_up() -> None:
         while len(running) < window:
@@ -60,25 +65,26 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, exe
             if not chunk:
                 return
             future = executor.submit(_render_batch, chunk) if own else executor.submit(render_work, setup, chunk[0])
-            running[future] = chunk
+            running[future] = chunk, time.monotonic()
 
     failed = True
     try:
         top_up()
         # A hang inside C code never returns to Python for the alarm: if nothing at all finishes for
         # well past the limit, the build stops its workers.
-        patience = setup.limits.seconds * (batch + 1) + 30
+        patience = setup.limits.seconds * (most + 1) + 30
         while running:
             done, _ = wait(running, timeout=patience, return_when=FIRST_COMPLETED)
             if not done:
-                stuck = running[next(iter(running))][0]
+                stuck = running[next(iter(running))][0][0]
                 if own:
                     _kill_workers(executor)
                 raise RenderError(_template(stuck, setup), f"no result for {patience} s while making {stuck.path}; "
                                                            "the build was stopped")
-            for future in sorted(done, key=lambda f: running[f][0].path):
-                chunk = running.pop(future)
+            for future in sorted(done, key=lambda f: running[f][0][0].path):
+                chunk, sent = running.pop(future)
                 item = chunk[0]
+                batch = most if (time.monotonic() - sent) / len(chunk) < QUICK else 1
                 try:
                     outcomes = future.result() if own else [future.result()]
                 except BrokenProcessPool:
