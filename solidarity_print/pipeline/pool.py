@@ -5,9 +5,9 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from itertools import islice
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 
 from ..errors import RenderError
 from . import lifeline

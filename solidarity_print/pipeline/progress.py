@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -39,7 +40,8 @@ class Tally:
             if self.shared_done == self.shared:  # from now on files finish at the build's own pace
                 self.recent.clear()
                 self.measured_from = now
-                return self._count_school(item)
+                self._count_school(item)
+                return
         self._count_school(item)
         self.recent.append(now)
         while self.recent and now - self.recent[0] > RATE_WINDOW:
@@ -55,9 +57,10 @@ class Tally:
     def rate(self) -> float:
         """Files per second over the last RATE_WINDOW seconds since the shared renders were done; 0
         until it has been measured for MEASURE_SECONDS and over MEASURE_FILES files."""
-        now = max(self.clock(), self.recent[-1] if self.recent else 0.0)
+        recent = list(self.recent)  # a copy made in one step: the build's thread appends while a display reads
+        now = max(self.clock(), recent[-1] if recent else 0.0)
         since = max(self.measured_from, now - RATE_WINDOW)
-        finished = sum(1 for when in self.recent if when >= since)
+        finished = len(recent) - bisect_left(recent, since)
         if now - self.measured_from < MEASURE_SECONDS or finished < MEASURE_FILES:
             return 0.0
         return finished / (now - since)
