@@ -43,12 +43,14 @@ class Cache:
 
     def put(self, key: str, data: bytes, entry: ManifestEntry) -> None:
         """Store a finished file with its manifest entry."""
-        self.put_record(key, dict(vars(entry)), data)
+        self.put_record(key, dict(vars(entry)), data, digest=entry.sha256)
 
     def get_record(self, key: str) -> tuple[dict, bytes] | None:
         """The details and bytes stored under `key`, or None (a damaged record counts as missing)."""
+        path = self._file(key)
         try:
-            stored = self._path(key).read_bytes()
+            with open(path, "rb") as handle:
+                stored = handle.read()
             header, data = stored.split(b"\n", 1)
             details = json.loads(header)
         except (OSError, ValueError):
@@ -56,18 +58,18 @@ class Cache:
         if not isinstance(details, dict) or hashlib.sha256(data).hexdigest() != details.get("sha256"):
             return None
         try:
-            os.utime(self._path(key))  # its modification time says when it was last used (cache_cap.trim)
+            os.utime(path)  # its modification time says when it was last used (cache_cap.trim)
         except OSError:
             pass
         return details, data
 
-    def put_record(self, key: str, details: dict, data: bytes) -> None:
+    def put_record(self, key: str, details: dict, data: bytes, digest: str | None = None) -> None:
         """Store `data` with its details (one line of JSON, with the data's SHA-256, then the bytes);
-        failures to write the cache never fail a build."""
-        header = json.dumps(dict(details, sha256=hashlib.sha256(data).hexdigest()), ensure_ascii=False).encode("utf-8")
+        `digest` is that SHA-256 when the caller has it already. Failures to write the cache never fail a build."""
+        header = json.dumps(dict(details, sha256=digest or hashlib.sha256(data).hexdigest()), ensure_ascii=False).encode("utf-8")
         try:
             # No fsync: a torn record fails its checksum and is made again.
-            write_atomic(self._path(key), header + b"\n" + data, durable=False)
+            write_atomic(self._file(key), header + b"\n" + data, durable=False)
         except Exception:  # noqa: BLE001 - a full disk or read-only cache only costs speed
             pass
 
@@ -90,6 +92,11 @@ class Cache:
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
+
+    def _file(self, key: str) -> str:
+        """_path as a string: a build looks up and stores tens of thousands of records, and pathlib
+        costs more than the lookup itself."""
+        return os.path.join(self.folder, key[:2], key)
 
 
 def shared_key(fingerprint: str, *parts: object) -> str:

@@ -60,6 +60,14 @@ def safe_join(out: Path, relative: str) -> Path:
     return out.joinpath(*rel.parts)
 
 
+def _target(out: Path, relative: str) -> str:
+    """safe_join as a string, without pathlib for the plain relative paths a build makes."""
+    parts = relative.split("/")
+    if "" in parts or "." in parts or ".." in parts or "\\" in relative:
+        return str(safe_join(out, relative))  # an unusual spelling: the careful check
+    return os.path.join(out, relative)
+
+
 def check_unique_paths(paths: list[str]) -> None:
     """Two outputs claiming one path would silently overwrite each other: that is an error."""
     seen: dict[str, str] = {}
@@ -70,18 +78,19 @@ def check_unique_paths(paths: list[str]) -> None:
         seen[key] = path
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+def write_atomic(path: Path | str, data: bytes, durable: bool = True) -> None:
     """Write `data` to a temporary file beside `path`, flush it to disk (unless the caller syncs
     later, or does not need to), then rename it into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    folder, name = os.path.split(os.fspath(path))  # strings: pathlib costs more than a small file's write
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
         try:
             handle = open(tmp, "wb")
         except FileNotFoundError:  # its folder is new: making it only then saves a call per file
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             handle = open(tmp, "wb")
     except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from None
     try:
         with handle:
             handle.write(data)
@@ -90,7 +99,10 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
@@ -194,9 +206,10 @@ class Staging:
 
     def add(self, relative: str, data: bytes) -> None:
         """Stage one finished file (flat in the staging folder: one folder per school is made once, at commit)."""
-        staged = self.folder / f"{len(self.paths)}-{PurePosixPath(relative).name}"
+        staged = os.path.join(self.folder, f"{len(self.paths)}-{relative.rpartition('/')[2]}")
         try:
-            staged.write_bytes(data)  # synced once, in commit
+            with open(staged, "wb") as handle:  # synced once, in commit
+                handle.write(data)
         except OSError as exc:
             raise OutputError(f"cannot write to {self.folder}: {exc.strerror or exc}") from None
         self.paths.append(relative)
@@ -204,14 +217,15 @@ class Staging:
     def commit(self) -> None:
         """Move every staged file to its final path, after one sync that puts them all on disk."""
         os.sync()
-        folders: set[Path] = set()
+        folders: set[str] = set()
         for index, relative in enumerate(self.paths):
-            target = safe_join(self.out, relative)
+            target = _target(self.out, relative)
+            parent, name = os.path.split(target)
             try:
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                os.replace(self.folder / f"{index}-{target.name}", target)
+                if parent not in folders:
+                    os.makedirs(parent, exist_ok=True)
+                    folders.add(parent)
+                os.replace(os.path.join(self.folder, f"{index}-{name}"), target)
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
         self.committed = True

@@ -3,17 +3,25 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 
 from ..errors import RenderError
 from ..press.jobs import PressFile, press_files_of, press_jobs, press_key
 from . import lifeline
 from .cache import Cache
-from .workers import Outcome, Work, WorkerSetup, _install, _key, _render_installed, _template, render_work
+from .workers import Outcome, Work, WorkerSetup, _install, _key, _render_batch, _template, render_work
 
-PER_PROCESS = 4  # items in flight per local process: enough to keep it busy, few enough to keep memory flat
+PER_PROCESS = 4  # tasks in flight per local process: enough to keep it busy, few enough to keep memory flat
+# Items per task of a local pool: a personalised file takes about a millisecond, as much as sending a
+# task and its result between processes costs, so a task carries several once items come back that
+# quickly (a small build still spreads). Shared renders, first in a build, go one to a task, so that
+# every process makes its share of them.
+BATCH = 8
+QUICK = 0.05  # seconds per item, from sending a task to its result, below which tasks carry BATCH items
 ON_EXECUTOR = 64  # items in flight on an executor of unknown size (a Dask cluster)
 
 
@@ -62,34 +70,39 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, exe
         executor = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_install,
                                        initargs=(setup, line.end))
     window = in_flight or (PER_PROCESS * processes if own else ON_EXECUTOR)
+    most = max(1, min(BATCH, len(items) // (2 * window))) if own and not in_flight else 1
+    batch = 1
     queue = iter(items)
-    running: dict[Future, Work] = {}
+    running: dict[Future, tuple[tuple[Work, ...], float]] = {}  # the task's items, when it was sent
 
     def top_up() -> None:
-        for item in queue:
-            future = executor.submit(_render_installed, item) if own else executor.submit(render_work, setup, item)
-            running[future] = item
-            if len(running) >= window:
+        while len(running) < window:
+            chunk = tuple(islice(queue, batch))
+            if not chunk:
                 return
+            future = executor.submit(_render_batch, chunk) if own else executor.submit(render_work, setup, chunk[0])
+            running[future] = chunk, time.monotonic()
 
     failed = True
     try:
         top_up()
         # A hang inside C code never returns to Python for the alarm: if nothing at all finishes for
         # well past the limit, the build stops its workers.
-        patience = setup.limits.seconds * 2 + 30
+        patience = setup.limits.seconds * (most + 1) + 30
         while running:
             done, _ = wait(running, timeout=patience, return_when=FIRST_COMPLETED)
             if not done:
-                stuck = running[next(iter(running))]
+                stuck = running[next(iter(running))][0][0]
                 if own:
                     _kill_workers(executor)
                 raise RenderError(_template(stuck, setup), f"no result for {patience} s while making {stuck.path}; "
                                                            "the build was stopped")
-            for future in sorted(done, key=lambda f: running[f].path):
-                item = running.pop(future)
+            for future in sorted(done, key=lambda f: running[f][0][0].path):
+                chunk, sent = running.pop(future)
+                item = chunk[0]
+                batch = most if (time.monotonic() - sent) / len(chunk) < QUICK else 1
                 try:
-                    outcome = future.result()
+                    outcomes = future.result() if own else [future.result()]
                 except BrokenProcessPool:
                     raise RenderError(_template(item, setup), f"the renderer was stopped while making {item.path}: "
                                                               f"it took longer than {setup.limits.seconds} s, needed "
@@ -99,8 +112,8 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, exe
                         raise
                     raise RenderError(_template(item, setup), f"the cluster could not make {item.path}: "
                                                               f"{type(exc).__name__}: {exc}") from None
-                yield item, outcome
-            del done, future, outcome  # the window's futures hold the only other references to the bytes
+                yield from zip(chunk, outcomes)
+            del done, future, outcomes  # the window's futures hold the only other references to the bytes
             top_up()
         failed = False
     finally:

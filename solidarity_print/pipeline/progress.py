@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 RATE_WINDOW = 30.0  # seconds of finished files the speed is measured over: recent, yet steady
+# No time left is told before the speed has been measured this long and over this many files: the
+# first files to finish are those that waited for the shared renders, and say nothing of the rest.
+MEASURE_SECONDS = 3.0
+MEASURE_FILES = 5
 
 
 class Tally:
@@ -24,6 +29,7 @@ class Tally:
         self.schools = len(self.left_per_school)
         self.done = self.schools_done = self.shared_done = 0
         self.recent: deque[float] = deque()  # when each of the recent files finished
+        self.measured_from = self.started  # speed counts from here: the start, or the end of the shared renders
 
     def count(self, item) -> None:
         """One more item finished."""
@@ -31,21 +37,33 @@ class Tally:
         self.done += 1
         if id(item) in self.leaders:
             self.shared_done += 1
+            if self.shared_done == self.shared:  # from now on files finish at the build's own pace
+                self.recent.clear()
+                self.measured_from = now
+                self._count_school(item)
+                return
+        self._count_school(item)
+        self.recent.append(now)
+        while self.recent and now - self.recent[0] > RATE_WINDOW:
+            self.recent.popleft()
+
+    def _count_school(self, item) -> None:
         if item.school is not None:
             self.left_per_school[item.school.slug] -= 1
             if not self.left_per_school[item.school.slug]:
                 self.schools_done += 1
                 del self.left_per_school[item.school.slug]
-        self.recent.append(now)
-        while self.recent and now - self.recent[0] > RATE_WINDOW:
-            self.recent.popleft()
 
     def rate(self) -> float:
-        """Files per second over the last RATE_WINDOW seconds (0 before two have finished)."""
-        if len(self.recent) < 2:
+        """Files per second over the last RATE_WINDOW seconds since the shared renders were done; 0
+        until it has been measured for MEASURE_SECONDS and over MEASURE_FILES files."""
+        recent = list(self.recent)  # a copy made in one step: the build's thread appends while a display reads
+        now = max(self.clock(), recent[-1] if recent else 0.0)
+        since = max(self.measured_from, now - RATE_WINDOW)
+        finished = len(recent) - bisect_left(recent, since)
+        if now - self.measured_from < MEASURE_SECONDS or finished < MEASURE_FILES:
             return 0.0
-        span = max(self.clock(), self.recent[-1]) - self.recent[0]
-        return (len(self.recent) - 1) / span if span > 0 else 0.0
+        return finished / (now - since)
 
     def words(self) -> str:
         """'1,204 of 5,000 schools, 14,448 of 60,000 files, 310 files/s, 2 min 27 s left'."""

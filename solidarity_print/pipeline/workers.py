@@ -155,7 +155,7 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
         outcome = Outcome(None, None, too_slow)
     if _deadline_passed_at is not None:  # the alarm fired, even if the render or the cleanup swallowed it
         outcome = Outcome(None, None, too_slow)
-    return replace(outcome, notices=tuple(sorted(render.notices)))
+    return replace(outcome, notices=tuple(sorted(render.notices))) if render.notices else outcome
 
 
 def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets: PacketMaker, cache: Cache | None,
@@ -208,9 +208,17 @@ COMMON_LATIN = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xC
 
 
 def _covers(have: PacketOptions, want: PacketOptions) -> bool:
-    """True if fonts subset for `have` draw every character `want` needs."""
-    return (set(want.overlay_chars) <= set(have.overlay_chars)
-            and set(want.overlay_fallback_chars) <= set(have.overlay_fallback_chars))
+    """True if fonts subset for `have` draw every character `want` needs (asked for every item, with
+    the same two options all through a build: the answer is remembered)."""
+    if _covered[0] is have and _covered[1] is want:
+        return _covered[2]
+    answer = (set(want.overlay_chars) <= set(have.overlay_chars)
+              and set(want.overlay_fallback_chars) <= set(have.overlay_fallback_chars))
+    _covered[:] = [have, want, answer]
+    return answer
+
+
+_covered: list = [None, None, False]  # the last (have, want, answer) of _covers
 
 
 _setup: WorkerSetup | None = None
@@ -224,8 +232,9 @@ def _install(setup: WorkerSetup, build_end) -> None:
     lifeline.hold(build_end)
 
 
-def _render_installed(item: Work) -> Outcome:
-    return render_work(_setup, item)
+def _render_batch(items: tuple[Work, ...]) -> list[Outcome]:
+    """Pool task: several items rendered one after the other, each within its own limits."""
+    return [render_work(_setup, item) for item in items]
 
 
 def _key(setup: WorkerSetup, item: Work) -> str:
