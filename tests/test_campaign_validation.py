@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from pending_languages import without_pending
 
 from solidarity_print.errors import InputError, Problem

@@ -11,13 +11,12 @@ import pypdfium2
 import pytest
 import zxingcpp
 from click.testing import CliRunner
+from conftest import struct_pages
 
 from solidarity_print.build import BuildOptions, build
 from solidarity_print.cli import cli
 from solidarity_print.errors import OptionError
 from solidarity_print.inputs.config import load_campaign
-
-from conftest import struct_pages
 
 CAMPAIGN = load_campaign(None)
 DAYS = [day.slug for day in CAMPAIGN.days]

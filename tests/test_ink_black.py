@@ -8,14 +8,13 @@ import pikepdf
 import pypdfium2
 import pytest
 from click.testing import CliRunner
-from PIL import Image, ImageFilter
+from conftest import struct_pages
+from PIL import ImageFilter
 
 from solidarity_print.build import BuildOptions, build
 from solidarity_print.cli import cli
 from solidarity_print.errors import OptionError
 from solidarity_print.inputs.config import load_campaign
-
-from conftest import struct_pages
 
 DAYS = [day.slug for day in load_campaign(None).days]
 SOLID_LIMIT = 0.15  # the limit: no solid fill covering more than 15% of a page

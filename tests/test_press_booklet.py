@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-
 from press_pdf import read_in_order, render
+
 from solidarity_print.cli import cli
 from solidarity_print.inputs.scaffold import new_campaign
 from solidarity_print.press.booklet import booklet_order, impose_booklet

@@ -1,8 +1,6 @@
 """Print files made beside their source in the workers are cached with it: a rebuild reads them all back."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from solidarity_print.build import BuildOptions, build
 
 PRINT = dict(tile="letter", print_shop=True)

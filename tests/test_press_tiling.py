@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from PIL import ImageChops
-
 from press_pdf import artifact_and_tagged_text_objects, mcid_texts, read_in_order, render, structure_reading
+
 from solidarity_print.cli import cli
 from solidarity_print.inputs.config import load_campaign
 from solidarity_print.press.sheets import PRINTABLE_MARGIN

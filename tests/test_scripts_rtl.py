@@ -126,6 +126,7 @@ def test_an_arabic_name_on_the_cover_is_right_aligned_and_shaped(built):
         drawn = glyph_ids_drawn(pdf)
     # Shaping draws joining forms: glyphs other than those of the letters standing alone.
     from fontTools.ttLib import TTFont
+
     from solidarity_print.resources import ASSETS
     source = TTFont(ASSETS / "fonts" / "NotoSansArabic-Bold.ttf")
     order, cmap = source.getGlyphOrder(), source.getBestCmap()

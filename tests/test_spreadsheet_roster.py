@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import shutil
 import zipfile
 from pathlib import Path

@@ -1,10 +1,9 @@
 """A check any test can run on a PDF: no two runs of text on a page are drawn on top of each other."""
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 from pathlib import Path
-
-import ctypes
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c

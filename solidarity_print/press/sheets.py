@@ -6,8 +6,8 @@ import io
 import pikepdf
 
 from ..pdf.overlay import INK, NOTO_REGULAR, REGULAR, SC_REGULAR, OverlayFont, overlay_font
-from ..render import fonts
 from ..pipeline.plan import PAPERS
+from ..render import fonts
 
 # Office printers leave about a quarter inch at every edge of the sheet unprinted.
 PRINTABLE_MARGIN = 18.0
