@@ -278,7 +278,7 @@ def serve_command(campaign_file, host, port, workers):
         click.echo(f"warning: listening on {host}, not only this computer: anyone who can reach it can use "
                    "the page (put it behind HTTPS and a login if that is not what you want)", err=True)
     # No access log: its URLs carry the kit and job tokens, which are the only key to those files.
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False, http="httptools")
 
 
 def _summary(result) -> str:

@@ -240,7 +240,9 @@ def test_every_runtime_dependency_is_imported_by_the_package():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "solidarity_print").rglob("*.py"))
     modules = {"markdown-it-py": "markdown_it", "mdit-py-plugins": "mdit_py_plugins", "zxing-cpp": "zxingcpp"}
-    used_by_others = {"python-multipart"}  # Starlette imports it to read the web page's uploaded forms
+    # Starlette imports python-multipart to read the web page's uploaded forms; uvicorn loads httptools
+    # as its HTTP parser (`serve` asks for it by name: http="httptools").
+    used_by_others = {"python-multipart", "httptools"}
     for requirement in project["dependencies"]:
         name = requirement.split(">")[0].split("=")[0].split("<")[0].strip()
         if name in used_by_others:
