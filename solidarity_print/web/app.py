@@ -58,7 +58,8 @@ class Web:
         """A whole page in the request's language."""
         lang = self.lang(request)
         html = self.templates.get_template(template).render(
-            t=words(self.campaign, lang), lang=lang, campaign=self.campaign, name=self.campaign.name[lang],
+            t=words(self.campaign, lang), lang=lang, direction=i18n.text_direction(lang), campaign=self.campaign,
+            name=self.campaign.name[lang],
             languages=[(code, _language_name(code)) for code in self.campaign.languages],
             columns=COLUMNS, path=request.url.path, minutes=self.settings.token_seconds // 60, settings=self.settings, MB=MB, **context)
         return HTMLResponse(html, status_code=status, headers=headers)
