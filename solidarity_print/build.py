@@ -11,17 +11,18 @@ from .errors import OptionError, Problem, RenderError
 from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .model import Campaign, School
-from .pdf.packet import PacketOptions, document_variant, packet_variant
+from .pdf.packet import PacketOptions
 from .pipeline.cache import inputs_fingerprint
 from .pipeline.cache_cap import cap_from_environment, parse_size, trim
 from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
-from .pipeline.plan import KINDS, PAPERS, canonical_kinds, handout_paper, plan_campaign, poster_paper
+from .pipeline.plan import KINDS, PAPERS, canonical_kinds
 from .pipeline.pool import run_all
 from .pipeline.progress import Tally, Tracked
 from .pipeline.stale import Scope, owned, previous_entries, remove_stale, sort_out
+from .pipeline.work_list import plan_work, shared_render_of
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
-from .press.handouts import COUNTS, handout_jobs
-from .press.ink import INKS, black_jobs
+from .press.handouts import COUNTS
+from .press.ink import INKS
 from .press.jobs import check_press, press_jobs, press_options
 from .press.print_shop_files import TICKET_PATHS, PrintShop
 from .render import fonts
@@ -91,7 +92,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
         schools, roster_warnings = load_roster(options.roster, campaign)
         schools = _selected(schools, options.schools)
         warnings += roster_warnings
-    work = _plan(campaign, schools, languages, options)
+    work = plan_work(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
     check_press(campaign, work, options.tile, options.overlap, options.booklet)
@@ -118,7 +119,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     shop = PrintShop(campaign, duplex=options.packets.duplex, roster=str(options.roster.resolve()) if options.roster
                      else None) if options.print_shop else None
     with Staging(out) as staging:
-        shared = len({_variant(item) for item in work if item.school is not None})
+        shared = len({shared_render_of(item) for item in work if item.school is not None})
         finished = Tracked(run_all(setup, work, workers=options.workers, executor=executor), Tally(work, shared))
         for item, outcome in (progress(finished, len(work)) if progress else finished):
             if outcome.error:
@@ -224,74 +225,6 @@ def _output_options(options: BuildOptions) -> tuple:
     # Not languages or only: they choose which files are made, not what is in them, so a web preview
     # (one language, packets only) and the whole kit share their shared renders and finished files.
     return (options.paper, options.packets)
-
-
-def _plan(campaign: Campaign, schools: list[School], languages: tuple[str, ...], options: BuildOptions) -> list[Work]:
-    if not schools:
-        jobs = plan_campaign(campaign, languages=languages, only=options.only, paper=options.paper or "tabloid")
-        if options.handouts:
-            sheet = handout_paper(options.paper or "tabloid").name
-            jobs += [job for lang in languages for ink in _inks(options)
-                     for job in handout_jobs(campaign, lang, options.handouts, sheet, ink=ink)]
-        return [Work(job.path, job) for job in jobs + (black_jobs(campaign, jobs) if options.ink == "black" else [])]
-    work, handouts = [], {}
-    only = tuple(kind for kind in ("posters", "flyers") if kind in options.only)
-    # A school's files sit at the same paths under its own folder as those of any school printed in
-    # the same language on the same papers: planned once per such shape, not once per school.
-    shapes: dict[tuple, list[tuple[str, str]]] = {}
-    for school in schools:
-        school = replace(school, poster_paper=poster_paper(school, options.paper))
-        for lang in (lang for lang in school.languages if lang in languages):
-            shape = (lang, school.poster_paper, school.paper)
-            if shape not in shapes:
-                shapes[shape] = [(job.path.removeprefix(f"{school.slug}/"), job.kind) for job in plan_campaign(
-                    campaign, languages=(lang,), only=only, paper=school.poster_paper, handout=school.paper, school=school)]
-            work += [Work(f"{school.slug}/{path}", school=school, lang=lang, kind=kind) for path, kind in shapes[shape]]
-            if options.ink == "black":  # opt-in twins carry their Job (the plain items are planned again in the worker)
-                jobs = plan_campaign(campaign, languages=(lang,), only=only, paper=school.poster_paper,
-                                     handout=school.paper, school=school)
-                work += [Work(job.path, job) for job in black_jobs(campaign, jobs)]
-            if "packets" in options.only:
-                work.append(Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet"))
-                if options.ink == "black":
-                    work.append(Work(f"{school.slug}/print/{lang}/packet-black.pdf", school=school, lang=lang,
-                                     kind="packet", ink="black"))
-            if options.handouts:
-                # Hand-outs carry no school's name, only their QR code's link: one set per language,
-                # paper and link for the whole roster, in the school's folder only for its own link.
-                own = school if school.link and school.link != campaign.resources_url else None
-                handouts.setdefault((lang, school.paper, own.slug if own else ""), own)
-    for (lang, paper, _), own in handouts.items():
-        work += [Work(job.path, job) for ink in _inks(options)
-                 for job in handout_jobs(campaign, lang, options.handouts, paper, school=own, ink=ink)]
-    return _variants_first(work)
-
-
-def _inks(options: BuildOptions) -> tuple[str, ...]:
-    """The inks print files are made in: color, and black with --ink black."""
-    return ("color", "black") if options.ink == "black" else ("color",)
-
-
-def _variants_first(work: list[Work]) -> list[Work]:
-    """The work with one item of each shared render's variant at the front: the first workers each
-    make a different shared render instead of all waiting for the same one."""
-    first: dict[tuple, Work] = {}
-    for item in work:
-        if item.school is not None:
-            first.setdefault(_variant(item), item)
-        elif item.job is not None and item.job.context.get("school") is not None:
-            first.setdefault(document_variant(item.job), item)
-    leaders = set(map(id, first.values()))
-    return [*first.values(), *(item for item in work if id(item) not in leaders)]
-
-
-def _variant(item: Work) -> tuple:
-    """The shared render a school's item is drawn onto (document_variant tells apart design,
-    language, paper and link; a file's path under the school's folder names its design and language)."""
-    if item.kind == "packet":
-        return packet_variant(item.school, item.lang, item.ink)
-    paper = item.school.poster_paper if item.kind == "poster" else item.school.paper
-    return (item.path.removeprefix(f"{item.school.slug}/"), paper, item.school.link)
 
 
 def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ import click
 from click.core import ParameterSource
 
 from .build import BuildOptions, build
-from .errors import InputError, OptionError, SolidarityError
+from .cli_report import EXIT_PROBLEMS, build_summary, reporting
+from .errors import OptionError
 from .inputs.config import load_campaign
 from .inputs.roster import load_roster
 from .inputs.scaffold import new_campaign
@@ -20,9 +21,6 @@ from .pipeline.cache import default_folder
 from .pipeline.cluster import dask_executor
 from .pipeline.plan import KIND_ALIASES, KINDS, PAPERS
 from .pipeline.progress import ProgressLine
-from .resources import DEFAULT_CAMPAIGN
-
-EXIT_PROBLEMS = 1
 
 
 def _csv_choice(choices: tuple[str, ...], aliases: dict[str, str]):
@@ -135,8 +133,8 @@ def build_command(campaign_file, out, languages, only, paper, print_shop, tile, 
         with dask_executor(scheduler) as executor:
             return build(campaign_file, out, options, progress=progress, executor=executor)
 
-    result = _run(_usage_mistakes(run))
-    click.echo(_summary(result))
+    result = reporting(_usage_mistakes(run))
+    click.echo(build_summary(result))
     if run_preflight:
         _preflight(out, workers, as_json=False)
 
@@ -156,7 +154,7 @@ def _preflight(folder: Path, workers: int | None, *, as_json: bool) -> None:
     import json
 
     from .preflight import preflight
-    report = _run(lambda: [preflight(folder, workers)])[0]  # listed here, not as _run's warnings
+    report = reporting(lambda: [preflight(folder, workers)])[0]  # listed here, not as reporting's warnings
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
     else:
@@ -181,7 +179,7 @@ CACHE_FOLDER = click.option("--cache", "cache_folder", type=click.Path(path_type
 def cache_info_command(cache_folder):
     """Where the cache is, its size and how many files it keeps, against its cap."""
     from .pipeline.cache_cap import cap_from_environment, info
-    found, cap = info(cache_folder), _run(cap_from_environment)
+    found, cap = info(cache_folder), reporting(cap_from_environment)
     click.echo(f"{cache_folder}: {found.size / 1e6:.1f} MB in {found.entries} file{'s' if found.entries != 1 else ''} "
                f"(cap {cap / 1e6:.0f} MB)")
 
@@ -213,12 +211,12 @@ def check_command(campaign_file, roster, languages):
             click.echo(f"  {problem}", err=True)
     if left and languages and set(map(str.casefold, languages)) <= set(map(str.casefold, left)):
         sys.exit(EXIT_PROBLEMS)  # the loader would list the same gaps again in its own words
-    campaign = _run(_usage_mistakes(lambda: load_campaign(campaign_file, languages)))
-    templates = _run(lambda: check_templates(campaign.folder))
+    campaign = reporting(_usage_mistakes(lambda: load_campaign(campaign_file, languages)))
+    templates = reporting(lambda: check_templates(campaign.folder))
     overrides = f", {templates.checked} override templates" if templates.checked else ""
     click.echo(f"{campaign.source}: OK ({len(campaign.days)} focus days, languages: {', '.join(campaign.languages)}{overrides})")
     if roster:
-        schools, warnings = _run(lambda: load_roster(roster, campaign))
+        schools, warnings = reporting(lambda: load_roster(roster, campaign))
         for warning in warnings:
             click.echo(f"  {warning}", err=True)
         click.echo(f"{roster.resolve()}: OK ({len(schools)} school{'s' if len(schools) != 1 else ''})")
@@ -233,7 +231,7 @@ def check_command(campaign_file, roster, languages):
 def translate_command(lang, folder, source):
     """Add language LANG to the campaign in FOLDER (default: here), with every text to translate
     written beside its source; then run `check` until it lists nothing."""
-    written = _run(_usage_mistakes(lambda: translate(folder, lang, source)))
+    written = reporting(_usage_mistakes(lambda: translate(folder, lang, source)))
     click.echo(f"Added {lang} to {folder / 'campaign.toml'}, translated from {source}. Write the {lang} text under "
                f"each '# {source}:' comment in:")
     for path in written:
@@ -246,7 +244,7 @@ def translate_command(lang, folder, source):
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def new_command(folder):
     """Create an editable campaign folder to start from."""
-    files = _run(lambda: new_campaign(folder))
+    files = reporting(lambda: new_campaign(folder))
     click.echo(f"Created {folder} with {len(files)} files. Edit {folder / 'campaign.toml'} and "
                f"{folder / 'schools.csv'}, then run:\n"
                f"  solidarity-print build --campaign {folder / 'campaign.toml'}\n"
@@ -257,7 +255,7 @@ def new_command(folder):
 def theme_command():
     """List each built-in template's blocks, variables and theme words, for overrides."""
     from .render.theme_reference import format_reference, reference, string_keys
-    click.echo(_run(lambda: format_reference(reference(), string_keys())))
+    click.echo(reporting(lambda: format_reference(reference(), string_keys())))
 
 
 @cli.command("serve")
@@ -273,59 +271,12 @@ def serve_command(campaign_file, host, port, workers):
 
     from .web import WebSettings, create_app
     campaign_file = _campaign_here(campaign_file)
-    app = _run(lambda: create_app(campaign_file, WebSettings(workers=workers)))
+    app = reporting(lambda: create_app(campaign_file, WebSettings(workers=workers)))
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, not only this computer: anyone who can reach it can use "
                    "the page (put it behind HTTPS and a login if that is not what you want)", err=True)
     # No access log: its URLs carry the kit and job tokens, which are the only key to those files.
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, access_log=False, http="httptools")
-
-
-def _summary(result) -> str:
-    """'Built the built-in campaign "Solidarity Week 2023": 26 PDFs (49 pages, 1.2 MB) in 5.2 s, 0 from
-    the cache; removed 0 stale files; dist/manifest.json' (packets and schools counted with a roster)."""
-    entries = result.entries
-    pages = sum(entry.pages for entry in entries)
-    packets = sum(entry.kind == "packet" for entry in entries)
-    schools = len({entry.school for entry in entries if entry.school})
-    size = sum((result.out / entry.path).stat().st_size for entry in entries) / 1e6
-    packet_words = f", {packets} packet{'s' if packets != 1 else ''} for {schools} school{'s' if schools != 1 else ''}" if packets else ""
-    kept = f", kept {result.kept} file{'s' if result.kept != 1 else ''} of earlier builds" if result.kept else ""
-    return (f"Built {_campaign_words(result.campaign)}: {len(entries)} PDF{'s' if len(entries) != 1 else ''} "
-            f"({pages} pages{packet_words}, {size:.1f} MB) in {result.seconds:.1f} s, {result.cached} from the cache; "
-            f"removed {result.removed} stale file{'s' if result.removed != 1 else ''}{kept}; {result.manifest}")
-
-
-def _campaign_words(campaign) -> str:
-    """'the built-in campaign "Solidarity Week 2023"' or '"Our Week" (campaign.toml)': which campaign a build used."""
-    name = campaign.name[campaign.languages[0]]
-    if campaign.source == (DEFAULT_CAMPAIGN / "campaign.toml").resolve():
-        return f'the built-in campaign "{name}"'
-    try:
-        where = campaign.source.relative_to(Path.cwd().resolve())
-    except ValueError:
-        where = campaign.source
-    return f'"{name}" ({where})'
-
-
-def _run(action):
-    """Run `action`; report our errors on stderr (every problem, one per line) and exit 1."""
-    try:
-        result = action()
-    except InputError as exc:
-        errors = [p for p in exc.problems if not p.warning]
-        warnings = [p for p in exc.problems if p.warning]
-        also = f" (and {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
-        click.echo(f"error: {len(errors)} problem{'s' if len(errors) != 1 else ''} found{also}:", err=True)
-        for problem in errors + warnings:  # each warning's own text says "warning:"
-            click.echo(f"  {problem}", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    except SolidarityError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    for warning in getattr(result, "warnings", ()):
-        click.echo(f"  {warning}", err=True)
-    return result
 
 
 def main() -> None:
