@@ -89,7 +89,7 @@ def test_home_shows_the_campaign_in_each_language(client):
     english, spanish = client.get("/"), client.get("/?lang=es")
     assert_page(english, 200)
     assert_page(spanish, 200)
-    assert '<html lang="en">' in english.text and '<html lang="es">' in spanish.text
+    assert '<html lang="en" dir="ltr">' in english.text and '<html lang="es" dir="ltr">' in spanish.text
     campaign = load_campaign()
     assert "Solidarity Week 2023" in english.text and "Semana de la Solidaridad 2023" in spanish.text
     assert escape(i18n.date_range(campaign.start, campaign.end, "en")) in english.text
