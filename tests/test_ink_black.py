@@ -179,13 +179,19 @@ def _page_solid_shares(path: Path) -> list[float]:
     return shares
 
 
-def test_a_roster_gets_black_flyers_and_packets_with_the_school_on_them(tmp_path):
+def _black_roster_build(tmp_path: Path, only: str) -> Path:
+    """A one-school roster (Riverside Academy, its club Riverside Pride Club) built with --ink black."""
     roster = tmp_path / "schools.csv"
     roster.write_text("name,slug,club,languages,paper\nRiverside Academy,riverside,Riverside Pride Club,en,letter\n",
                       encoding="utf-8")
     out = tmp_path / "dist"
-    result = run("build", "--roster", roster, "--only", "flyers,packets", "--ink", "black", "--out", out, "--no-cache")
+    result = run("build", "--roster", roster, "--only", only, "--ink", "black", "--out", out, "--no-cache")
     assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_roster_gets_black_flyers_and_packets_with_the_school_on_them(tmp_path):
+    out = _black_roster_build(tmp_path, "flyers,packets")
     entries = {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]}
     flyer = f"riverside/print/en/flyers/{DAYS[0]}-black.pdf"
     assert entries[flyer]["purpose"] == "print" and "Riverside Pride Club" in _text(out / flyer)
@@ -208,12 +214,7 @@ def _most_saturated(pdf_path: Path, page: int = 0) -> int:
 def test_a_black_packet_cover_has_no_colour_the_club_line_included(tmp_path):
     # The club line is drawn per school onto the shared cover, and was drawn in a fixed maroon
     # whatever the ink (and whatever the campaign's colours).
-    roster = tmp_path / "schools.csv"
-    roster.write_text("name,slug,club,languages,paper\nRiverside Academy,riverside,Riverside Pride Club,en,letter\n",
-                      encoding="utf-8")
-    out = tmp_path / "dist"
-    result = run("build", "--roster", roster, "--only", "packets", "--ink", "black", "--out", out, "--no-cache")
-    assert result.exit_code == 0, result.output
+    out = _black_roster_build(tmp_path, "packets")
     assert "Riverside Pride Club" in _text(out / "riverside/print/en/packet-black.pdf")
     assert _most_saturated(out / "riverside/print/en/packet-black.pdf") <= 8
     assert _most_saturated(out / "riverside/en/packet.pdf") > 60  # the colour cover keeps its colours

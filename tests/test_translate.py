@@ -137,13 +137,19 @@ def test_translate_refuses_a_code_babel_does_not_know(tmp_path, code):
     assert (folder / "campaign.toml").read_text(encoding="utf-8") == before
 
 
-def test_theme_words_with_broken_placeholders_are_listed_with_their_lines(tmp_path):
+def spanish_words(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """A new campaign (`solidarity-print new`) whose Spanish theme words file holds `text`: the folder and the file."""
     folder = tmp_path / "campaign"
     CliRunner().invoke(cli, ["new", str(folder)])
     words = folder / "overrides/templates/strings/es.toml"
     words.parent.mkdir(parents=True, exist_ok=True)
-    words.write_text('# Our Spanish words\nqr_alt = "Código QR hacia {link}"\nscan_label = "Escanea"\n'
-                     'footer = "{school} — página {page"\n', encoding="utf-8")
+    words.write_text(text, encoding="utf-8")
+    return folder, words
+
+
+def test_theme_words_with_broken_placeholders_are_listed_with_their_lines(tmp_path):
+    folder, words = spanish_words(tmp_path, '# Our Spanish words\nqr_alt = "Código QR hacia {link}"\n'
+                                            'scan_label = "Escanea"\nfooter = "{school} — página {page"\n')
     result = CliRunner().invoke(cli, ["check", "--campaign", str(folder)])
     assert result.exit_code == 1
     assert (f"{words}, line 2: qr_alt: has placeholders {{link}} where the English has {{url}} (keep each {{name}} "
@@ -154,12 +160,8 @@ def test_theme_words_with_broken_placeholders_are_listed_with_their_lines(tmp_pa
 
 
 def test_a_counted_phrase_may_write_the_count_any_of_the_three_ways_but_nothing_else(tmp_path):
-    folder = tmp_path / "campaign"
-    CliRunner().invoke(cli, ["new", str(folder)])
-    words = folder / "overrides/templates/strings/es.toml"
-    words.parent.mkdir(parents=True, exist_ok=True)
-    words.write_text('week_heading = { one = "Un día", other = "{count} días, {words} enfoques" }\n'
-                     'ways_heading = { other = "{Words} maneras en {school}" }\n', encoding="utf-8")
+    folder, words = spanish_words(tmp_path, 'week_heading = { one = "Un día", other = "{count} días, {words} enfoques" }\n'
+                                            'ways_heading = { other = "{Words} maneras en {school}" }\n')
     result = CliRunner().invoke(cli, ["check", "--campaign", str(folder)])
     assert f"{words}, line 2: ways_heading: uses {{school}}, which the English does not have" in result.output
     assert "week_heading" not in result.output

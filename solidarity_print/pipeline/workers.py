@@ -162,18 +162,18 @@ def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets:
                   too_slow: tuple) -> Outcome:
     started = time.monotonic()
     try:
-        jobs = press_jobs(item, setup.press)
+        jobs, key = press_jobs(item, setup.press), _key(setup, item) if cache else ""
         # Sent here with its print files missing from the cache: the file itself may be there.
-        hit = cache.get(_key(setup, item)) if cache and jobs else None
+        hit = cache.get(key) if cache and jobs else None
         data, entry = hit or _render(job_of(setup, item), item, maker, packets)
         derived = make_press_files(jobs, data, entry, setup.campaign)
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
         if cache and setup.keep:
             if not hit:
-                cache.put(_key(setup, item), data, entry)
+                cache.put(key, data, entry)
             if jobs:
-                cache.put_record(press_key(_key(setup, item), jobs), *press_record(derived))
+                cache.put_record(press_key(key, jobs), *press_record(derived))
         return Outcome(data, entry, derived=derived)
     except _OutOfTime:
         return Outcome(None, None, too_slow)
@@ -239,7 +239,6 @@ def _render_batch(items: tuple[Work, ...]) -> list[Outcome]:
 
 def _key(setup: WorkerSetup, item: Work) -> str:
     return item_key(setup.key, item.path, item.for_school)
-
 
 
 def _render(job: Job | None, item: Work, maker: DocumentMaker, packets: PacketMaker) -> tuple[bytes, ManifestEntry]:

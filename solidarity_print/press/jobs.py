@@ -14,6 +14,7 @@ from ..model import Campaign
 from ..pipeline.output import ManifestEntry, sha256
 from .booklet import impose_booklet
 from .handouts import handout_sheet
+from .ink import print_path
 from .print_shop import print_shop_pdf
 from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
 from .resolution import SHARP_PPI, PlacedImage
@@ -38,7 +39,12 @@ class PressOptions:
 
 def press_options(tile: str | None, overlap: float | None, booklet: bool, print_shop: bool) -> PressOptions:
     """The options as the user gives them (`overlap` in inches, None for the default)."""
-    return PressOptions(tile, (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH, booklet, print_shop)
+    return PressOptions(tile, _overlap_points(overlap), booklet, print_shop)
+
+
+def _overlap_points(overlap: float | None) -> float:
+    """--overlap in points (given in inches; None for the default)."""
+    return (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ def check_press(campaign: Campaign, work: list[Work], tile: str | None, overlap:
     if overlap is not None and tile is None:
         raise OptionError("--overlap", "does nothing without --tile")
     if tile is not None:
-        check_tiling(tile, (DEFAULT_OVERLAP if overlap is None else overlap) * POINTS_PER_INCH)
+        check_tiling(tile, _overlap_points(overlap))
         if not any(_is_tiled(item) for item in work):
             raise OptionError("--tile", "this build makes no tabloid or A3 poster to tile (add posters to --only, "
                                         "or leave --paper at tabloid or a3)")
@@ -95,7 +101,7 @@ def press_jobs(item: Work, options: PressOptions) -> list[PressJob]:
         return []
     jobs = []
     if options.tile and _is_tiled(item):
-        jobs.append(PressJob(_print_path(item, "-tiled.pdf"), "tiled-poster", item.path, options.tile,
+        jobs.append(PressJob(_print_path(item, "-tiled"), "tiled-poster", item.path, options.tile,
                              overlap=options.overlap))
     source = _booklet_source(item) if options.booklet else None
     if source == "packet":
@@ -103,7 +109,7 @@ def press_jobs(item: Work, options: PressOptions) -> list[PressJob]:
             path = f"{item.school.slug}/print/{item.lang}/{audience}-guide-booklet.pdf"
             jobs.append(PressJob(path, "booklet", item.path, item.school.paper, piece))
     elif source:
-        jobs.append(PressJob(_print_path(item, "-booklet.pdf"), "booklet", item.path, item.job.paper.name))
+        jobs.append(PressJob(_print_path(item, "-booklet"), "booklet", item.path, item.job.paper.name))
     if options.print_shop and (item.job.kind if item.job else item.kind) in SHOP_PIECES:
         school = item.for_school
         jobs.append(PressJob(print_shop_path(item.path, school.slug if school else None), SHOP, item.path, ""))
@@ -119,7 +125,7 @@ def make_press_files(jobs: list[PressJob], data: bytes, entry: ManifestEntry, ca
         elif job.kind == "handout":
             made.append(PressFile(job.path, *handout_sheet(data, entry, job.path, job.piece, job.paper)))
         else:
-            made.append(make_press(job, data, entry, campaign))
+            made.append(_tiles_or_booklet(job, data, entry, campaign))
     return tuple(made)
 
 
@@ -151,7 +157,7 @@ def press_files_of(record: tuple[dict, bytes]) -> tuple[PressFile, ...] | None:
     return tuple(files) if at == len(data) else None
 
 
-def make_press(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
+def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
     """The tiled poster or booklet `job` made from its source file's bytes and manifest entry."""
     extra, title = dict(source=job.source), entry.title
     if job.kind == "tiled-poster":
@@ -199,8 +205,5 @@ def _booklet_source(item: Work) -> str | None:
 def _print_path(item: Work, suffix: str) -> str:
     """Where the print file of `item` goes: under print/, in the school's folder for a school's file
     (en/posters/x.pdf -> print/en/posters/x-tiled.pdf, school/en/... -> school/print/en/...)."""
-    stem = item.path.removesuffix(".pdf") + suffix
     school = item.for_school
-    if school is not None:
-        return f"{school.slug}/print/{stem.removeprefix(school.slug + '/')}"
-    return f"print/{stem}"
+    return print_path(item.path, school.slug if school else None, suffix)
