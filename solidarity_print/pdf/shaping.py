@@ -3,8 +3,8 @@
 Arabic letters change shape with their neighbours and run right to left; a glyph per character, as
 overlay.OverlayFont draws, would print them unjoined and backwards. Here each run of one direction
 and one font is shaped by HarfBuzz (uharfbuzz), runs are ordered as the Unicode bidi algorithm does
-for a single embedding level, and each glyph is placed at its own position. Glyphs are written in
-the order of the characters they come from, so text extracted from the page reads in logical order."""
+for a single embedding level, and each glyph is placed where shaping put it, written in the order
+of the characters it comes from, so text extracted from the page reads in logical order."""
 from __future__ import annotations
 
 import re
@@ -223,9 +223,8 @@ def _shaped_run(file: str, run: str, rtl: bool) -> tuple[tuple[tuple, ...], floa
 
 @lru_cache(maxsize=8192)
 def _run_ops(font: OverlayFont, run: str, rtl: bool, size: float) -> tuple[float, float, str]:
-    """A run's advance at `size`, where its first drawn glyph starts (points from the run's pen
-    position), and the text operators showing its glyphs at `size` from there, in the order of the characters they come
-    from, so that text extracted from the page reads in logical order.
+    """A run's advance at `size`, where its first drawn glyph starts (from the run's pen position),
+    and the operators showing its glyphs from there in the order of the characters they come from.
 
     After each glyph a PDF viewer advances by the font's declared width; a number in a TJ array
     moves the next glyph from there to where shaping put it. Left to right, a run is one TJ array.
