@@ -6,10 +6,10 @@ import difflib
 import hashlib
 import re
 import tomllib
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from anyascii import anyascii
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton, match_skeleton
 
@@ -100,12 +100,18 @@ def date_range(start: dt.date, end: dt.date, lang: str) -> str:
 SLUG_LIMIT = 60  # characters: paths stay well inside what ZIP tools on Windows unpack
 
 
-def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
-    """An ASCII file-name slug: 'Escuela José Martí' -> 'escuela-jose-marti'.
+CJK_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
-    A slug longer than `limit` is cut at a word boundary and ends in six characters of a hash of the
-    whole slug ('...-a1b2c3'): short, stable, and still different for names that share their start."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
+    """An ASCII file-name slug: 'Escuela José Martí' -> 'escuela-jose-marti', 'Nguyễn Đình Chiểu' ->
+    'nguyen-dinh-chieu', 'مدرسة النور' -> 'mdrsh-lnwr', '北京路中学' -> 'bei-jing-lu-zhong-xue'.
+
+    Letters are transliterated (AnyAscii), so a school named in any script gets a folder without a
+    slug column; each Chinese character is a syllable of its own. A slug longer than `limit` is cut at
+    a word boundary and ends in six characters of a hash of the whole slug ('...-a1b2c3'): short,
+    stable, and still different for names that share their start."""
+    ascii_text = "".join(f" {anyascii(char)} " if CJK_IDEOGRAPH.match(char) else anyascii(char) for char in text)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) <= limit:
         return slug
