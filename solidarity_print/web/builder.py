@@ -21,6 +21,7 @@ from ..pipeline import workers
 from ..pipeline.cache import inputs_fingerprint
 from ..pipeline.output import MANIFEST
 from ..pipeline.plan import poster_paper
+from ..press.print_shop_files import TICKET_PATHS
 from .jobs import Entry
 from .preview import PREVIEWS, PreviewImage, file_in_worker, preview_in_worker
 from .preview_store import PreviewStore, page_parts
@@ -88,12 +89,16 @@ class Builder:
                 self.images.put(keys[name], *found[name])
         return [PreviewImage(name, found[name][0], keys[name]) for name in PREVIEWS if found[name][1]]
 
-    def kit(self, entry: Entry, roster_file: Path, lang: str) -> list[PreviewImage]:
-        """The school's whole kit (packet, posters, flyers per language, manifest) and its preview."""
-        result = self._run(BuildOptions(roster=roster_file, cache=self.cache), entry.out, executor=self._executor())
-        entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
-        packet = next((e for e in result.entries if e.kind == "packet" and e.lang == lang), None)
-        packet = packet or next(e for e in result.entries if e.kind == "packet")
+    def kit(self, entry: Entry, roster_file: Path, lang: str, printing: dict | None = None) -> list[PreviewImage]:
+        """The school's whole kit (packet, posters, flyers per language, manifest, and the print files
+        `printing` asks for: forms.print_options) and its preview."""
+        options = BuildOptions(roster=roster_file, cache=self.cache, **(printing or {}))
+        result = self._run(options, entry.out, executor=self._executor())
+        # The job ticket is not a manifest entry (it lists them): the print shop gets it in the ZIP too.
+        tickets = [path for path in TICKET_PATHS if (entry.out / path).is_file()]
+        entry.files = sorted(e.path for e in result.entries) + tickets + [MANIFEST]
+        packets = [e for e in result.entries if e.kind == "packet" and e.purpose == "screen"]
+        packet = next((e for e in packets if e.lang == lang), packets[0])
         # Rasterised in a worker: PDFium takes one call at a time per process, and the server has
         # requests to answer meanwhile.
         images = self._executor().submit(file_in_worker, entry.out / packet.path, packet.as_json()).result()
@@ -161,7 +166,9 @@ class Builder:
             timer.cancel()
             _kill(pool)
             pool.shutdown(wait=False, cancel_futures=True)
-        entry.files = sorted(e.path for e in result.entries) + [MANIFEST]
+        # The job ticket is not a manifest entry (it lists them): the print shop gets it in the ZIP too.
+        tickets = [path for path in TICKET_PATHS if (entry.out / path).is_file()]
+        entry.files = sorted(e.path for e in result.entries) + tickets + [MANIFEST]
 
     def _run(self, options: BuildOptions, out: Path, **kwargs):
         return build(self.campaign, out, options, **kwargs)

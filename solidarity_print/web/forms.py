@@ -9,6 +9,8 @@ from pathlib import Path, PurePosixPath
 from ..errors import InputError, Problem
 from ..inputs import roster
 from ..model import AUDIENCES, Campaign, School
+from ..pipeline.plan import poster_paper
+from ..press.tiling import POSTER_PAPERS
 
 # The form's fields are roster columns, in the roster's order (the slug is made from the name).
 FORM_FIELDS = tuple(column for column in roster.COLUMNS
@@ -31,6 +33,7 @@ class SchoolForm:
     languages: tuple[str, ...] = ()
     logo: bytes | None = None
     logo_filename: str = ""
+    printing: tuple[str, ...] = ()  # of PRINT_CHOICES: the print files the kit adds
 
 
 @dataclass
@@ -56,7 +59,8 @@ def school_form(form, campaign: Campaign) -> SchoolForm:
         values[name] = value[:MAX_TEXT] if isinstance(value, str) else ""
     # Passed on as given (the roster names a language the campaign lacks), but never more than it has.
     languages = tuple(lang[:20] for lang in form.getlist("languages") if isinstance(lang, str))[:len(campaign.languages) + 2]
-    return SchoolForm(values, languages)
+    printing = tuple(choice for choice in PRINT_CHOICES if choice in form.getlist("printing"))
+    return SchoolForm(values, languages, printing=printing)
 
 
 def safe_suffix(filename: str, allowed: tuple[str, ...], fallback: str) -> str:
@@ -145,3 +149,20 @@ PAPER_CHOICES = roster.PACKET_PAPERS
 AUDIENCE_CHOICES = AUDIENCES + ("both",)
 GRADE_CHOICES = ("",) + roster.GRADE_BANDS
 POSTER_PAPER_CHOICES = ("",) + roster.POSTER_PAPERS  # "": the packet's paper decides (tabloid, or A3 with A4)
+PRINT_CHOICES = ("black", "tiles", "handouts", "print_shop")  # in the order the form lists them
+
+
+def print_options(school: School, printing: tuple[str, ...]) -> dict:
+    """The build options (BuildOptions fields) for the print files a school asked for: black-ink
+    twins for the office printer, its tabloid or A3 posters tiled on its own letter or A4 paper,
+    hand-out sheets two to a page, print-shop files. Tiles only when its posters are larger than its paper."""
+    options: dict = {}
+    if "black" in printing:
+        options["ink"] = "black"
+    if "tiles" in printing and poster_paper(school) in POSTER_PAPERS:
+        options["tile"] = school.paper
+    if "handouts" in printing:
+        options["handouts"] = 2
+    if "print_shop" in printing:
+        options["print_shop"] = True
+    return options

@@ -22,6 +22,9 @@ from .zips import stream_folder
 FORM_LIMITS = dict(max_files=2, max_fields=60, max_part_size=64 * 1024)
 
 
+MEDIA_TYPES = {".json": "application/json", ".csv": "text/csv; charset=utf-8"}  # the rest are PDFs
+
+
 def routes(web) -> list[Route]:
     """The school flow's routes, bound to `web` (the app's shared state)."""
     return [
@@ -48,7 +51,7 @@ def _render(web, request, form, checked=None, status=200, images=(), entry=None,
                     images=[_image(image, t, form.values.get("name", "")) for image in images],
                     entry=entry, upload=upload, logo_name=logo_name,
                     papers=forms.PAPER_CHOICES, audiences=forms.AUDIENCE_CHOICES, grades=forms.GRADE_CHOICES,
-                    poster_papers=forms.POSTER_PAPER_CHOICES,
+                    poster_papers=forms.POSTER_PAPER_CHOICES, print_choices=forms.PRINT_CHOICES,
                     default_paper=web.campaign.default_paper, default_audience=web.campaign.default_audience)
 
 
@@ -101,7 +104,8 @@ async def submit(web, request: Request) -> Response:
                        logo_name=form.logo_filename if form.logo else "")
     try:
         images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file,
-                                         _language(web, request, checked.school))
+                                         _language(web, request, checked.school),
+                                         forms.print_options(checked.school, form.printing))
     except SolidarityError as exc:
         status, message, headers = web.failure(request, exc, entry.folder)
         web.tokens.drop(entry)
@@ -186,5 +190,4 @@ async def single_file(web, request: Request) -> Response:
     if path not in entry.files:  # only what the build wrote, by its exact manifest path
         raise HTTPException(404)
     file = entry.out / path
-    return FileResponse(file, filename=Path(path).name,
-                        media_type="application/json" if path.endswith(".json") else "application/pdf")
+    return FileResponse(file, filename=Path(path).name, media_type=MEDIA_TYPES.get(Path(path).suffix, "application/pdf"))
