@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 import zipfile
 
 import pikepdf
@@ -80,3 +81,33 @@ def test_tiles_are_skipped_when_the_posters_already_fit_the_paper(client):
     assert page.status_code == 200, page.text[:2000]
     files, _ = kit_manifest(client, page.text)
     assert not any(f["kind"] == "tiled-poster" for f in files)
+
+
+def test_a_district_job_with_print_choices_tiles_on_the_rosters_paper_and_brings_the_job_ticket(client):
+    roster = "name,paper,poster_copies\nEast Ridge Middle,a4,3\nWest Lake High,a4,\nNorth Shore Academy,letter,\n"
+    page = client.post("/roster", files={"roster": ("schools.csv", roster.encode(), "text/csv")},
+                       data={"printing": ["tiles", "print_shop"]}, follow_redirects=False)
+    assert page.status_code == 303, page.text[:2000]
+    job = page.headers["location"].split("?")[0]
+    for _ in range(600):
+        status = client.get(f"{job}/status").json()
+        if status["state"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert status["state"] == "done", status
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{job}/download").content))
+    files = json.loads(archive.read("manifest.json"))["files"]
+    tiles = [f for f in files if f["kind"] == "tiled-poster"]
+    # Two of the three schools print on A4: the tiles are A4 sheets, for every school.
+    assert {f["path"].split("/")[0] for f in tiles} == {"east-ridge-middle", "west-lake-high", "north-shore-academy"}
+    assert {f["paper"] for f in tiles} == {"a4"}
+    ticket = archive.read("print/job-ticket.csv").decode("utf-8")
+    assert "east-ridge-middle/print/shop/" in ticket and not any(f["path"].endswith("-black.pdf") for f in files)
+
+
+def test_the_roster_page_keeps_the_ticked_print_choices_when_the_roster_has_problems(client):
+    page = client.post("/roster", files={"roster": ("schools.csv", b"name,paper\nA School,legal\n", "text/csv")},
+                       data={"printing": ["print_shop"]})
+    assert page.status_code == 422
+    assert re.findall(r'id="field-printing-(\w+)" name="printing" type="checkbox" value="\w+" checked', page.text) \
+        == ["print_shop"]

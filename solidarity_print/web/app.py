@@ -25,7 +25,7 @@ from ..inputs.roster import COLUMNS
 from ..model import Campaign
 from ..render import i18n
 from ..resources import ASSETS
-from . import roster_pages, school_pages
+from . import forms, roster_pages, school_pages
 from .builder import Builder
 from .forms import scrub
 from .jobs import Full, Queue, Tokens
@@ -50,6 +50,7 @@ class Web:
         self.builder = Builder(campaign, settings, work / "cache")
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                      trim_blocks=True, lstrip_blocks=True)
+        self.templates.globals["print_choices"] = forms.PRINT_CHOICES  # the school form's and the roster's
 
     def lang(self, request: Request) -> str:
         return page_language(self.campaign, request.query_params.get("lang"))

@@ -94,9 +94,7 @@ class Builder:
         `printing` asks for: forms.print_options) and its preview."""
         options = BuildOptions(roster=roster_file, cache=self.cache, **(printing or {}))
         result = self._run(options, entry.out, executor=self._executor())
-        # The job ticket is not a manifest entry (it lists them): the print shop gets it in the ZIP too.
-        tickets = [path for path in TICKET_PATHS if (entry.out / path).is_file()]
-        entry.files = sorted(e.path for e in result.entries) + tickets + [MANIFEST]
+        entry.files = _files(entry.out, result)
         packets = [e for e in result.entries if e.kind == "packet" and e.purpose == "screen"]
         packet = next((e for e in packets if e.lang == lang), packets[0])
         # Rasterised in a worker: PDFium takes one call at a time per process, and the server has
@@ -131,8 +129,9 @@ class Builder:
             self._fingerprint = (now, inputs_fingerprint(self.campaign, _output_options(options)))
         return self._fingerprint[1]
 
-    def district(self, entry: Entry, roster_file: Path) -> None:
-        """Every school of the roster into the job's folder, reporting progress on `entry`. When the job
+    def district(self, entry: Entry, roster_file: Path, printing: dict | None = None) -> None:
+        """Every school of the roster (and the print files `printing` asks for: forms.print_options)
+        into the job's folder, reporting progress on `entry`. When the job
         passes its time it is stopped at once, even in the middle of a file (its workers are ended),
         and its folder is removed."""
         pool = _process_pool(self.settings.workers)  # its own, so that ending it ends only this job
@@ -154,7 +153,8 @@ class Builder:
         timer.daemon = True
         timer.start()
         try:
-            options = BuildOptions(roster=roster_file, cache=self.cache, workers=self.settings.workers)
+            options = BuildOptions(roster=roster_file, cache=self.cache, workers=self.settings.workers,
+                                   **(printing or {}))
             result = self._run(options, entry.out, progress=progress, executor=pool)
         except Exception:
             if not late.is_set():
@@ -166,9 +166,7 @@ class Builder:
             timer.cancel()
             _kill(pool)
             pool.shutdown(wait=False, cancel_futures=True)
-        # The job ticket is not a manifest entry (it lists them): the print shop gets it in the ZIP too.
-        tickets = [path for path in TICKET_PATHS if (entry.out / path).is_file()]
-        entry.files = sorted(e.path for e in result.entries) + tickets + [MANIFEST]
+        entry.files = _files(entry.out, result)
 
     def _run(self, options: BuildOptions, out: Path, **kwargs):
         return build(self.campaign, out, options, **kwargs)
@@ -202,6 +200,13 @@ class Builder:
                 _kill(self._pool)
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
+
+
+def _files(out: Path, result) -> list[str]:
+    """What a kit or job offers for download: the manifest's files, the job ticket (not a manifest
+    entry: it lists them; the print shop gets it in the ZIP too) and the manifest."""
+    tickets = [path for path in TICKET_PATHS if (out / path).is_file()]
+    return sorted(e.path for e in result.entries) + tickets + [MANIFEST]
 
 
 def _process_pool(count: int | None) -> ProcessPoolExecutor:

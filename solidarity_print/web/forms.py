@@ -59,8 +59,12 @@ def school_form(form, campaign: Campaign) -> SchoolForm:
         values[name] = value[:MAX_TEXT] if isinstance(value, str) else ""
     # Passed on as given (the roster names a language the campaign lacks), but never more than it has.
     languages = tuple(lang[:20] for lang in form.getlist("languages") if isinstance(lang, str))[:len(campaign.languages) + 2]
-    printing = tuple(choice for choice in PRINT_CHOICES if choice in form.getlist("printing"))
-    return SchoolForm(values, languages, printing=printing)
+    return SchoolForm(values, languages, printing=printing_choices(form))
+
+
+def printing_choices(form) -> tuple[str, ...]:
+    """The print files ticked on a form (unknown values ignored), in PRINT_CHOICES' order."""
+    return tuple(choice for choice in PRINT_CHOICES if choice in form.getlist("printing"))
 
 
 def safe_suffix(filename: str, allowed: tuple[str, ...], fallback: str) -> str:
@@ -152,15 +156,17 @@ POSTER_PAPER_CHOICES = ("",) + roster.POSTER_PAPERS  # "": the packet's paper de
 PRINT_CHOICES = ("black", "tiles", "handouts", "print_shop")  # in the order the form lists them
 
 
-def print_options(school: School, printing: tuple[str, ...]) -> dict:
-    """The build options (BuildOptions fields) for the print files a school asked for: black-ink
-    twins for the office printer, its tabloid or A3 posters tiled on its own letter or A4 paper,
-    hand-out sheets two to a page, print-shop files. Tiles only when its posters are larger than its paper."""
+def print_options(schools: list[School], printing: tuple[str, ...]) -> dict:
+    """The build options (BuildOptions fields) for the print files asked for: black-ink twins for the
+    office printer, tabloid or A3 posters tiled on letter or A4 (the paper most of the schools with
+    such posters use; none when every school's posters fit its paper), hand-out sheets two to a page,
+    print-shop files."""
     options: dict = {}
     if "black" in printing:
         options["ink"] = "black"
-    if "tiles" in printing and poster_paper(school) in POSTER_PAPERS:
-        options["tile"] = school.paper
+    large = [school.paper for school in schools if poster_paper(school) in POSTER_PAPERS]
+    if "tiles" in printing and large:
+        options["tile"] = max(sorted(set(large)), key=large.count)
     if "handouts" in printing:
         options["handouts"] = 2
     if "print_shop" in printing:

@@ -52,11 +52,12 @@ async def submit(web, request: Request) -> Response:
         raise
     folder = entry.folder / "input"
     folder.mkdir()
+    printing = forms.printing_choices(form)
     try:
         upload, logos = form.get("roster"), form.get("logos")
         if not hasattr(upload, "read") or not (upload.filename or upload.size):
             web.tokens.drop(entry)
-            return web.page(request, "roster.html", status=422, missing=True)
+            return web.page(request, "roster.html", status=422, printing=printing, missing=True)
         roster_file = folder / ("schools" + forms.safe_suffix(upload.filename or "", forms.ROSTER_SUFFIXES, ".csv"))
         await _save(upload, roster_file, web.settings.roster_bytes, "roster")
         if hasattr(logos, "read") and (logos.filename or logos.size):
@@ -67,7 +68,7 @@ async def submit(web, request: Request) -> Response:
                                         web.settings.zip_unpacked_bytes)
             except BadZip as exc:
                 web.tokens.drop(entry)
-                return web.page(request, "roster.html", status=422, zip_problem=str(exc))
+                return web.page(request, "roster.html", status=422, printing=printing, zip_problem=str(exc))
             finally:
                 archive.unlink(missing_ok=True)
     except BaseException:
@@ -79,14 +80,16 @@ async def submit(web, request: Request) -> Response:
         schools, warnings = await asyncio.to_thread(roster.load_roster, roster_file, web.campaign)
     except InputError as exc:
         web.tokens.drop(entry)
-        return web.page(request, "roster.html", status=422, problems=forms.problem_rows(exc.problems, folder))
+        return web.page(request, "roster.html", status=422, printing=printing,
+                        problems=forms.problem_rows(exc.problems, folder))
     if len(schools) > web.settings.schools_per_job:
         web.tokens.drop(entry)
-        return web.page(request, "roster.html", status=422,
+        return web.page(request, "roster.html", status=422, printing=printing,
                         too_many=t["too_many_schools"].format(count=len(schools), limit=web.settings.schools_per_job))
     entry.schools = len(schools)
     entry.details["warnings"] = forms.problem_rows(warnings, folder)
-    if not web.queue.submit(entry, lambda e: web.builder.district(e, roster_file)):
+    options = forms.print_options(schools, printing)
+    if not web.queue.submit(entry, lambda e: web.builder.district(e, roster_file, options)):
         web.tokens.drop(entry)
         return web.error(request, 503, t["busy"], headers={"retry-after": "120"})
     return RedirectResponse(f"/roster/jobs/{entry.token}?lang={web.lang(request)}", status_code=303)

@@ -51,7 +51,7 @@ def _render(web, request, form, checked=None, status=200, images=(), entry=None,
                     images=[_image(image, t, form.values.get("name", "")) for image in images],
                     entry=entry, upload=upload, logo_name=logo_name,
                     papers=forms.PAPER_CHOICES, audiences=forms.AUDIENCE_CHOICES, grades=forms.GRADE_CHOICES,
-                    poster_papers=forms.POSTER_PAPER_CHOICES, print_choices=forms.PRINT_CHOICES,
+                    poster_papers=forms.POSTER_PAPER_CHOICES,
                     default_paper=web.campaign.default_paper, default_audience=web.campaign.default_audience)
 
 
@@ -105,7 +105,7 @@ async def submit(web, request: Request) -> Response:
     try:
         images = await asyncio.to_thread(web.builder.kit, entry, checked.roster_file,
                                          _language(web, request, checked.school),
-                                         forms.print_options(checked.school, form.printing))
+                                         forms.print_options([checked.school], form.printing))
     except SolidarityError as exc:
         status, message, headers = web.failure(request, exc, entry.folder)
         web.tokens.drop(entry)
@@ -190,4 +190,5 @@ async def single_file(web, request: Request) -> Response:
     if path not in entry.files:  # only what the build wrote, by its exact manifest path
         raise HTTPException(404)
     file = entry.out / path
-    return FileResponse(file, filename=Path(path).name, media_type=MEDIA_TYPES.get(Path(path).suffix, "application/pdf"))
+    return FileResponse(file, filename=Path(path).name,
+                        media_type=MEDIA_TYPES.get(Path(path).suffix, "application/pdf"))
