@@ -20,6 +20,7 @@ from .print_shop_update import print_shop_update
 from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
 from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
+from .tiling_update import tile_update
 
 if TYPE_CHECKING:  # the workers run these jobs: a real import would be circular
     from ..pipeline.workers import Work
@@ -162,7 +163,10 @@ def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign
     """The tiled poster or booklet `job` made from its source file's bytes and manifest entry."""
     extra, title = dict(source=job.source), entry.title
     if job.kind == "tiled-poster":
-        made, pages = tile_poster(data, job.paper, job.overlap, campaign.strings[entry.lang])
+        words = campaign.strings[entry.lang]
+        # A school's poster is a shared render plus its update: its tiles too, the tiling done once per shared render.
+        made, pages = (tile_update(data, job.paper, job.overlap, words)
+                       or tile_poster(data, job.paper, job.overlap, words))
         extra.update(overlap=round(job.overlap, 3))
     else:
         chosen = None
