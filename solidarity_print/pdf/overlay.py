@@ -111,15 +111,28 @@ class OverlayFont:
             Encoding=pikepdf.Name("/Identity-H"), DescendantFonts=pikepdf.Array([pdf.make_indirect(cid_font)]),
             ToUnicode=_raw_stream(pdf, cmap)))
 
-    def _prepare(self) -> tuple[bytes, bytes, list]:
-        """The compressed font program and ToUnicode map, and the /W entries, for the whole subset."""
+    def _used(self) -> list[tuple[int, str]]:
+        """(glyph id, text) of every glyph the font declares: its characters' and the shaped ones'."""
         used = {(g, c) for c in self.chars for g in self.glyphs(c)} | {(g, " ") for g in self.glyphs(" ")}
         mapped = {g for g, _ in used}
-        used = sorted(used | {(g, text) for g, text in self.shaped_unicode.items() if g not in mapped})
-        scale = 1000 / self.upem
+        return sorted(used | {(g, text) for g, text in self.shaped_unicode.items() if g not in mapped})
+
+    def pdf_widths(self) -> dict[int, int]:
+        """The width (in thousandths of an em) the font's /W gives each glyph it declares; a PDF
+        viewer advances by these after each glyph of a string."""
+        if getattr(self, "_widths_for", None) != len(self.shaped_unicode):  # shaping may map more glyphs
+            scale = 1000 / self.upem
+            self._pdf_widths = {gid: round(self.advances[gid] * scale) for gid, _ in self._used()}
+            self._widths_for = len(self.shaped_unicode)
+        return self._pdf_widths
+
+    def _prepare(self) -> tuple[bytes, bytes, list]:
+        """The compressed font program and ToUnicode map, and the /W entries, for the whole subset."""
+        used = self._used()
+        pdf_widths = self.pdf_widths()
         widths = []
         for gid, _ in used:
-            widths += [gid, pikepdf.Array([round(self.advances[gid] * scale)])]
+            widths += [gid, pikepdf.Array([pdf_widths[gid]])]
         mapping = "".join(f"<{gid:04x}> <{char.encode('utf-16-be').hex()}>\n" for gid, char in used)
         cmap = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"

@@ -3,14 +3,13 @@
 Arabic letters change shape with their neighbours and run right to left; a glyph per character, as
 overlay.OverlayFont draws, would print them unjoined and backwards. Here each run of one direction
 and one font is shaped by HarfBuzz (uharfbuzz), runs are ordered as the Unicode bidi algorithm does
-for a single embedding level, and each glyph is placed at its own position. Glyphs are written in
-the order of the characters they come from, so text extracted from the page reads in logical order."""
+for a single embedding level, and each glyph is placed where shaping put it, written in the order
+of the characters it comes from, so text extracted from the page reads in logical order."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import chain
 
 import uharfbuzz as hb
 
@@ -51,14 +50,16 @@ class ShapedFace:
     def __init__(self, fonts: list[OverlayFont], rtl: bool = False):
         self.fonts = fonts
         self.rtl = rtl
-        self._shaped: dict[str, list[tuple]] = {}  # a school's texts are measured many times while fitting
         self._font_for: dict[str, OverlayFont | None] = {}
-        self._widths: dict[str, float] = {}  # in ems
         self._covered: dict[str, bool] = {}
-        self._ordered: dict[str, list[tuple]] = {}
-        self._runs: dict[str, list[tuple]] = {}
-        self._wrapped: dict[tuple, list[str]] = {}
-        self._drawn: dict[tuple, str] = {}
+        # A school's texts come back page after page (its footer, its club line on every poster) but
+        # a district's schools never do: bounded, least recently used first out.
+        self._visual_runs = lru_cache(maxsize=4096)(self._order_runs)
+        self._runs = lru_cache(maxsize=4096)(self._text_runs)  # measured, then drawn
+        self._wrapped = lru_cache(maxsize=4096)(self._wrap)
+        self._ems = lru_cache(maxsize=4096)(self._measure)  # measured while fitting, then again to centre
+        self.draw_line = lru_cache(maxsize=1024)(self._draw_line)
+        self._digits_alike = len({self._font_of(digit) for digit in DIGITS}) == 1
         for font in fonts:
             _map_shaped_glyphs(font)
 
@@ -92,25 +93,18 @@ class ShapedFace:
 
     def width(self, text: str, size: float) -> float:
         """Advance width of `text`, shaped, at `size` points."""
-        ems = self._widths.get(text)
-        if ems is None:
-            if len(self._widths) > 4096:
-                self._widths.clear()
-            # Summed glyph by glyph, in visual order, as the glyphs are placed: the same number to the last bit.
-            ems = self._widths[text] = sum(glyph[3] for glyph in self._shaped[text]) if text in self._shaped else \
-                sum(chain.from_iterable(_shaped_run(font.file, run, rtl)[1] for _, run, font, rtl in self._visual_runs(text)))
-        return ems * size
+        return self._ems(text) * size
+
+    def _measure(self, text: str) -> float:
+        return sum(_shaped_run(font.file, run, rtl)[1] for _, run, font, rtl in self._runs(text))
 
     def wrap(self, text: str, size: float, width: float) -> list[str]:
         """Greedy wrap at spaces and between Chinese characters; a piece longer than a line stands alone."""
-        key = (text, size, width)
-        if key not in self._wrapped:  # a school's club line is fitted the same way in every footer slot
-            if len(self._wrapped) > 4096:
-                self._wrapped.clear()
-            self._wrapped[key] = self._wrap(text, size, width)
-        return list(self._wrapped[key])
+        return list(self._wrapped(text, size, width))  # a school's club line is fitted alike in every footer slot
 
-    def _wrap(self, text: str, size: float, width: float) -> list[str]:
+    def _wrap(self, text: str, size: float, width: float) -> tuple[str, ...]:
+        if self.width(text.strip(), size) <= width:  # most lines fit whole: no need to measure each word
+            return (text.strip(),) if text.strip() else ()
         if CJK.search(text):
             pieces, piece = [], ""
             for char in text:
@@ -130,57 +124,38 @@ class ShapedFace:
                 line = piece
             else:
                 line = candidate
-        return [l for l in lines + [line.strip()] if l]
+        return tuple(l for l in lines + [line.strip()] if l)
 
-    def draw_line(self, line: str, size: float, x: float, baseline: float) -> str:
-        """Text operators (inside BT … ET) drawing `line` from `x` on `baseline`, glyph by glyph."""
-        key = (line, size, x, baseline)
-        if key not in self._drawn:  # a school's line comes back at one place: its club line on every poster
-            if len(self._drawn) > 1024:
-                self._drawn.clear()
-            ops, current = [], None
-            for font, code, left, dy in self._logical(line):
-                if font is not current:
-                    ops.append(f"{font.resource} {size:.2f} Tf")
-                    current = font
-                ops.append(f"1 0 0 1 {x + left * size:.2f} {baseline + dy * size:.2f} Tm {code} Tj")
-            self._drawn[key] = "\n".join(ops)
-        return self._drawn[key]
+    def _draw_line(self, line: str, size: float, x: float, baseline: float) -> str:
+        """Text operators (inside BT … ET, after the face's first font is set at `size`) drawing
+        `line` from `x` on `baseline`: each run placed at its pen position, its glyphs in the order
+        of the characters they come from."""
+        placed, pen = [], x
+        for start, run, font, rtl in self._runs(line):  # visual order: where each run starts
+            width, first, glyph_ops = _run_ops(font, run, rtl, size)
+            placed.append((start, f"1 0 0 1 {pen + first:.2f} {baseline:.2f} Tm\n{glyph_ops}", font))
+            pen += width
+        placed.sort()  # logical order (starts differ)
+        ops, current = [], self.fonts[0]
+        for _, run_ops, font in placed:
+            if font is not current:
+                ops.append(f"{font.resource} {size:.2f} Tf")
+                current = font
+            ops.append(run_ops)
+        if current is not self.fonts[0]:  # as the next line expects
+            ops.append(f"{self.fonts[0].resource} {size:.2f} Tf")
+        return "\n".join(ops)
 
-    def _logical(self, line: str) -> list[tuple]:
-        """(font, glyph id as <hex>, pen x plus x offset, y offset) per glyph of `line`, in the order of
-        the characters they come from."""
-        if line not in self._ordered:
-            if len(self._ordered) > 4096:
-                self._ordered.clear()
-            self._ordered[line] = [(font, f"<{gid:04x}>", pen + dx, dy) for _, font, gid, advance, dx, dy, pen
-                                   in sorted(self._glyphs(line), key=lambda g: g[0])]
-        return self._ordered[line]
+    def _text_runs(self, text: str) -> list[tuple[int, str, OverlayFont, bool]]:
+        """(start index, text, font, right to left) runs of one font and direction, in visual order.
+        Digits all share a font and a direction, so texts that differ only in their digits (a
+        footer's page numbers) share one ordering: it is worked out once, with every digit a 0."""
+        if not self._digits_alike or not DIGIT.search(text):
+            return self._visual_runs(text)
+        return [(start, text[start:start + len(run)], font, rtl)
+                for start, run, font, rtl in self._visual_runs(text.translate(ZERO_DIGITS))]
 
-    def _glyphs(self, text: str) -> list[tuple]:
-        """(character index, font, glyph id, advance, x offset, y offset, pen x) per glyph in visual
-        order; lengths are in ems."""
-        if text in self._shaped:
-            return self._shaped[text]
-        if len(self._shaped) > 4096:
-            self._shaped.clear()
-        glyphs = self._shaped[text] = self._shape(text)
-        return glyphs
-
-    def _shape(self, text: str) -> list[tuple]:
-        glyphs, pen = [], 0.0
-        for start, run, font, rtl in self._visual_runs(text):
-            for cluster, gid, advance, dx, dy in _shaped_run(font.file, run, rtl)[0]:
-                glyphs.append((start + cluster, font, gid, advance, dx, dy, pen))
-                pen += advance
-        return glyphs
-
-    def _visual_runs(self, text: str) -> list[tuple[int, str, OverlayFont, bool]]:
-        """(start index, text, font, right to left) runs of one font and direction, in visual order."""
-        if text in self._runs:  # measured, then drawn
-            return self._runs[text]
-        if len(self._runs) > 4096:
-            self._runs.clear()
+    def _order_runs(self, text: str) -> list[tuple[int, str, OverlayFont, bool]]:
         strong = list(map(_strong, text))
         classes = "".join(map(_class_letter, strong))
         for neutral in NEUTRALS.finditer(classes):  # a neutral between two runs of one direction takes it
@@ -213,10 +188,12 @@ class ShapedFace:
                 groups.append([run])
         ordered = [run for group in (reversed(groups) if self.rtl else groups)
                    for run in (reversed(group) if group[0][3] else group)]
-        self._runs[text] = [tuple(run) for run in ordered]
-        return self._runs[text]
+        return [tuple(run) for run in ordered]
 
 
+DIGITS = "0123456789"
+DIGIT = re.compile("[0-9]")
+ZERO_DIGITS = str.maketrans(DIGITS, "0" * len(DIGITS))
 NEUTRALS = re.compile("N+")
 CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")  # as _is_cjk
 WORDS = re.compile("[^ ]* *")
@@ -234,14 +211,48 @@ def _strong(char: str) -> bool | None:
 
 
 @lru_cache(maxsize=4096)
-def _shaped_run(file: str, run: str, rtl: bool) -> tuple[tuple[tuple, ...], tuple[float, ...]]:
+def _shaped_run(file: str, run: str, rtl: bool) -> tuple[tuple[tuple, ...], float]:
     """The glyphs (cluster, glyph id, advance, x offset, y offset in ems) of a run of one font and
-    direction, word by word, in visual order, and their advances alone (for measuring)."""
+    direction, word by word, in visual order, and their advance together (for measuring)."""
     scale = 1 / _hb_font(file).face.upem
     glyphs = tuple((offset + cluster, gid, advance * scale, dx * scale, dy * scale)
                    for offset, piece in (reversed(_pieces(run)) if rtl else _pieces(run))
                    for cluster, gid, advance, dx, dy in _shaped_piece(file, piece, rtl))
-    return glyphs, tuple(glyph[2] for glyph in glyphs)
+    return glyphs, sum(glyph[2] for glyph in glyphs)
+
+
+@lru_cache(maxsize=8192)
+def _run_ops(font: OverlayFont, run: str, rtl: bool, size: float) -> tuple[float, float, str]:
+    """A run's advance at `size`, where its first drawn glyph starts (from the run's pen position),
+    and the operators showing its glyphs from there in the order of the characters they come from.
+
+    After each glyph a PDF viewer advances by the font's declared width; a number in a TJ array
+    moves the next glyph from there to where shaping put it. Left to right, a run is one TJ array.
+    Right to left, each glyph has an array of its own: a viewer reading one string that runs
+    leftwards takes it for text stored in visual order and reverses it when text is copied.
+    Each number is worked out from the position reached so far, so rounding never builds up; a
+    glyph raised or lowered by shaping (an Arabic mark) is drawn with a text rise (Ts)."""
+    placed, pen = [], 0.0
+    for cluster, gid, advance, dx, dy in _shaped_run(font.file, run, rtl)[0]:
+        placed.append((cluster, (pen + dx) * size, round(dy * size, 2), gid))
+        pen += advance
+    if not placed:
+        return 0.0, 0.0, ""
+    placed.sort(key=lambda glyph: glyph[0])  # stable: a cluster's glyphs keep their order
+    widths = font.pdf_widths()
+    first, rise, ops, array = placed[0][1], 0.0, [], ""
+    reached = first  # where the viewer would draw the next glyph
+    for _, left, dy, gid in placed:
+        if dy != rise or rtl and array:
+            ops += [f"[{array}]TJ"] if array else []
+            ops += [f"{dy:g} Ts"] if dy != rise else []
+            array, rise = "", dy
+        shift = round((reached - left) * 1000 / size)
+        array += f"{shift or ''}<{gid:04x}>"
+        # A glyph the font declares no width for is advanced by the default width, 1000.
+        reached += (widths.get(gid, 1000) - shift) * size / 1000
+    ops.append(f"[{array}]TJ" + (" 0 Ts" if rise else ""))
+    return pen * size, first, "\n".join(ops)
 
 
 def _pieces(run: str) -> list[tuple[int, str]]:

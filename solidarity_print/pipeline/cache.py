@@ -16,6 +16,7 @@ from ..resources import ASSETS, TEMPLATES
 from .output import ManifestEntry, write_atomic
 
 FORMAT = "2"  # bump when what is stored changes shape
+PACKAGE = Path(__file__).resolve().parents[1]  # its code: a checkout changes it without a new version
 
 
 def default_folder() -> Path:
@@ -106,8 +107,10 @@ def shared_key(fingerprint: str, *parts: object) -> str:
 
 @lru_cache(maxsize=1)
 def _tool_versions() -> str:
-    """The versions that change output (read once: importlib.metadata scans the installed packages)."""
-    return f"{FORMAT}|{version('solidarity-print')}|{version('weasyprint')}|{version('pikepdf')}"
+    """The versions and code that change output (read once: importlib.metadata scans the installed
+    packages). The package's own files count too: in a git checkout or an editable install the
+    code changes while the version stays, and a cache would hand back files the old code made."""
+    return f"{FORMAT}|{version('solidarity-print')}|{version('weasyprint')}|{version('pikepdf')}|{_tree_hash(PACKAGE)}"
 
 
 def inputs_fingerprint(campaign, options) -> str:
