@@ -20,7 +20,13 @@ from .tiling import Grid, _marked_boxes, check_tiling, tile_page
 
 LABEL_WORDS = ("tile_label", "tile_label_first", "tile_and")  # the words tiling.tile_label uses
 PLANS_KEPT = 32  # a worker meets a school's six posters per language and paper close together
-_SHOW = re.compile(rb"(/[^\s/\[\]()<>]+) (-?[\d.]+) Tf|1 0 0 1 (-?[\d.]+) (-?[\d.]+) Tm <([0-9a-fA-F]*)> Tj")
+# The text operators a school's drawing uses (pdf/overlay.py, pdf/shaping.py): a string or an array
+# of strings and shifts shown at a Tm position, in a font set by Tf; any other way of placing text
+# or drawing is not followed.
+_TEXT = re.compile(rb"<([0-9a-fA-F]*)>\s*Tj|\[([^\]]*)\]\s*TJ|(/[^\s/\[\]()<>]+)\s+(-?[\d.]+)\s+Tf"
+                   rb"|1 0 0 1 (-?[\d.]+) (-?[\d.]+) Tm")
+_ITEM = re.compile(rb"(-?[\d.]+)|<([0-9a-fA-F]*)>")
+_UNREAD = re.compile(rb"[()]|\b(?:Td|TD|T\*|Tc|Tw|Tz|TL|cm|Do|BI|sh)\b|(?<![\w.])(?:'|\")")
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,8 @@ class TilePlan:
     sheet_pages: tuple[int, ...]  # object number of each sheet
     school_parts: tuple[int, ...]  # each sheet's stream for the school's drawing
     sheet_arrays: tuple[tuple[int, bytes, int], ...]  # each sheet's parent-tree array: object number, items, their count
-    fonts: dict[bytes, tuple[dict[int, float], float, float]]  # font name -> (glyph widths, ascent, descent) per 1000
+    fonts: dict[bytes, tuple[dict[int, float], float, float, float]]  # font name -> glyph widths, default width,
+    # ascent and descent, per 1000 units of size
 
 
 _plans: dict[tuple, TilePlan | None] = {}
@@ -100,22 +107,34 @@ def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
 
 
 def _home(sequence: bytes, plan: TilePlan) -> int | None:
-    """The sheet owning the centre of the text a marked-content sequence shows (None if it shows
-    anything else, or in a font the plan does not know)."""
-    font, size, box = None, 0.0, None
-    for match in _SHOW.finditer(sequence):
-        if match[1]:
-            font, size = plan.fonts.get(match[1]), float(match[2])
+    """The sheet owning the centre of the text a marked-content sequence shows, found by following
+    its text operators (Tf, Tm, Tj, TJ, Ts) with the fonts' widths; None if it draws anything else
+    or positions text some other way (the poster is then tiled whole)."""
+    if _UNREAD.search(sequence) or sequence.count(b"Tm") != len(re.findall(rb"1 0 0 1 -?[\d.]+ -?[\d.]+ Tm", sequence)):
+        return None
+    font, size, x, y, box = None, 0.0, 0.0, 0.0, None
+    for match in _TEXT.finditer(sequence):
+        shown, array, name, tf_size, tm_x, tm_y = match.groups()
+        if name:
+            font, size = plan.fonts.get(name), float(tf_size)
+            continue
+        if tm_x:
+            x, y = float(tm_x), float(tm_y)
             continue
         if font is None:
             return None
-        widths, ascent, descent = font
-        x, y, codes = float(match[3]), float(match[4]), bytes.fromhex(match[5].decode("ascii"))
-        advance = sum(widths.get(int.from_bytes(codes[i:i + 2], "big"), 0.0) for i in range(0, len(codes), 2))
-        edges = (x, y + descent * size / 1000, x + advance * size / 1000, y + ascent * size / 1000)
+        widths, default, ascent, descent = font
+        start = x
+        for number, glyphs in _ITEM.findall(array if array is not None else b"<" + shown + b">"):
+            if number:
+                x -= float(number) * size / 1000
+                continue
+            codes = bytes.fromhex(glyphs.decode("ascii"))
+            x += sum(widths.get(int.from_bytes(codes[i:i + 2], "big"), default) for i in range(0, len(codes), 2)) * size / 1000
+        edges = (min(start, x), y + descent * size / 1000, max(start, x), y + ascent * size / 1000)
         box = edges if box is None else (min(box[0], edges[0]), min(box[1], edges[1]),
                                          max(box[2], edges[2]), max(box[3], edges[3]))
-    if box is None or b" Do" in sequence:
+    if box is None:
         return None
     left, bottom, height = plan.origin
     return plan.grid.home((box[0] + box[2]) / 2 - left, (box[1] + box[3]) / 2 - bottom, height)
@@ -165,8 +184,8 @@ def _plan(base: bytes, paper: str, overlap: float, words: dict[str, str]) -> Til
     return TilePlan(revision, grid, origin, overlay, marked, shared, pages, parts, arrays, fonts)
 
 
-def _metrics(font: pikepdf.Dictionary) -> tuple[dict[int, float], float, float]:
-    """A Type0 font's glyph widths (its /W array) and its ascent and descent, per 1000 units of size."""
+def _metrics(font: pikepdf.Dictionary) -> tuple[dict[int, float], float, float, float]:
+    """A Type0 font's glyph widths (its /W array), default width, ascent and descent, per 1000 units of size."""
     descendant = font.DescendantFonts[0]
     widths: dict[int, float] = {}
     items = list(descendant.get("/W", []))
@@ -182,4 +201,5 @@ def _metrics(font: pikepdf.Dictionary) -> tuple[dict[int, float], float, float]:
                 widths[code] = float(items[at + 2])
             at += 3
     descriptor = descendant.FontDescriptor
-    return widths, float(descriptor.get("/Ascent", 800)), float(descriptor.get("/Descent", -200))
+    return (widths, float(descendant.get("/DW", 1000)), float(descriptor.get("/Ascent", 800)),
+            float(descriptor.get("/Descent", -200)))
