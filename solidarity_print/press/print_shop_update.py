@@ -75,7 +75,8 @@ def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, s
     # PDF/X-4 is defined on PDF 1.6; the header says so (the same length: every offset stays right).
     made = append_update(b"%PDF-1.6" + data[8:], tail.trailer, {**plan.revision.objects, plan.info: info},
                          {**plan.revision.streams, plan.metadata: (b"/Type /Metadata /Subtype /XML", xmp)})
-    images = plan.images + _drawn_images(data, tail, plan)
+    # in page order, each page's own images before the school's drawing, as images_of reads them
+    images = tuple(sorted(plan.images + _drawn_images(data, tail, plan), key=lambda image: image.page))
     return PrintShopFile(made, plan.pages, plan.trim, plan.bleed, plan.page_trims, images)
 
 
@@ -129,9 +130,9 @@ def _author(info: bytes) -> str | None:
 def _drawn_images(data: bytes, tail: Tail, plan: ShopPlan) -> tuple[PlacedImage, ...]:
     """The images a school's update draws (a packet cover's logo), at the size its drawing gives them."""
     found = []
-    for number, page in sorted(plan.content_pages.items()):
+    for number, page in plan.content_pages.items():
         stream = defined_stream(data, tail, number) if number in tail.defined else None
-        if stream is None:
+        if stream is None or b" Do" not in stream[1]:  # most pages get text only: a footer, a club line
             continue
         content = stream[1]
         for match in _PLACED.finditer(content):
