@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,6 +114,34 @@ def defined_stream(data: bytes, tail: Tail, number: int, decode: bool = True) ->
     if b"/Filter" not in entries or not decode:
         return entries, encoded
     return (entries, zlib.decompress(encoded)) if re.search(rb"/Filter\s*/FlateDecode\s", entries + b" ") else None
+
+
+class Plans:
+    """The plans (anything made once per shared render) a worker keeps, the most recently used
+    `kept`; safe for executors that run items on threads."""
+
+    def __init__(self, kept: int):
+        self.kept = kept
+        self._plans: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """The plan kept under `key`, else `make()`'s (None too: a shared render that cannot be planned)."""
+        with self._lock:
+            if key in self._plans:
+                self._plans[key] = self._plans.pop(key)  # the most recently used last
+                return self._plans[key]
+        plan = make()
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self.kept:
+                del self._plans[next(iter(self._plans))]
+        return plan
+
+    def clear(self) -> None:
+        """Forget every plan."""
+        with self._lock:
+            self._plans.clear()
 
 
 @dataclass(frozen=True)

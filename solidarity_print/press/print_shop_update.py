@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from ..pdf.pdf_update import append_update, pdf_text
-from ..pdf.update_plan import (Revision, Tail, base_length, defined_object, defined_stream, entries_of, plan_revision,
+from ..pdf.update_plan import (Plans, Revision, Tail, base_length, defined_object, defined_stream, entries_of, plan_revision,
                                read_tail)
 from .print_shop import PrintShopFile, _bleed_page, _drop_screen_parts, _xmp, output_intent
 from .resolution import PlacedImage, images_of
@@ -46,7 +46,7 @@ class ShopPlan:
     page_images: dict[int, dict[bytes, tuple[int, int, int]]]  # page -> image name -> (object, width, height)
 
 
-_plans: dict[tuple, ShopPlan | None] = {}
+_plans = Plans(PLANS_KEPT)
 
 
 def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, source_hash: str) -> PrintShopFile | None:
@@ -57,10 +57,7 @@ def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, s
     if end is None:
         return None
     key = (end, tail.trailer.first_id, data[end - 64:end])
-    plan = _plans.pop(key) if key in _plans else _plan(data[:end])
-    _plans[key] = plan  # the most recently used last
-    if len(_plans) > PLANS_KEPT:
-        del _plans[next(iter(_plans))]
+    plan = _plans.get(key, lambda: _plan(data[:end]))
     if plan is None or not plan.revision.fits(data, tail, {plan.info, plan.metadata}) or tail.trailer.info != plan.info:
         return None
     author = _author(defined_object(data, tail, plan.info) or b"")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from ..pdf.pdf_update import append_update
-from ..pdf.update_plan import Revision, base_length, defined_object, defined_stream, plan_revision, read_tail
+from ..pdf.update_plan import Plans, Revision, base_length, defined_object, defined_stream, plan_revision, read_tail
 from .tags import _OPENING
 from .tiling import Grid, _marked_boxes, check_tiling, tile_page
 
@@ -46,7 +46,7 @@ class TilePlan:
     # ascent and descent, per 1000 units of size
 
 
-_plans: dict[tuple, TilePlan | None] = {}
+_plans = Plans(PLANS_KEPT)
 
 
 def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) -> tuple[bytes, int] | None:
@@ -58,10 +58,7 @@ def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
         return None
     key = (end, tail.trailer.first_id, data[end - 64:end], paper, overlap,
            tuple(words.get(name) for name in LABEL_WORDS))
-    plan = _plans.pop(key) if key in _plans else _plan(data[:end], paper, overlap, words)
-    _plans[key] = plan  # the most recently used last
-    if len(_plans) > PLANS_KEPT:
-        del _plans[next(iter(_plans))]
+    plan = _plans.get(key, lambda: _plan(data[:end], paper, overlap, words))
     allowed = {plan.overlay, plan.marked, tail.trailer.info} if plan else set()
     if plan is None or not plan.revision.fits(data, tail, allowed):
         return None
