@@ -23,7 +23,8 @@ from .pdf_update import Trailer, deflate
 # Object numbers left free after a shared render's own for each school's update (its structure
 # elements, a logo's mask, its object stream): a revision's new objects are numbered after them.
 RESERVE = 256
-_XREF = re.compile(rb"(\d+) 0 obj\s*<<(?P<entries>.*?)>>\s*stream\r?\n", re.S)
+# An indirect object that is a stream: its number, dictionary entries and where its data starts.
+_STREAM_OBJECT = re.compile(rb"(\d+) 0 obj\s*<<(?P<entries>.*?)>>\s*stream\r?\n", re.S)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def read_tail(data: bytes) -> Tail | None:
     if match is None:
         return None
     startxref = int(match[1])
-    xref = _XREF.match(data, startxref)
+    xref = _STREAM_OBJECT.match(data, startxref)
     if xref is None:
         return None
     entries = xref["entries"]
@@ -88,7 +89,8 @@ def defined_object(data: bytes, tail: Tail, number: int) -> bytes | None:
         end = data.find(b"endobj", field)
         return data[data.index(b"obj", field) + 3:end].strip()
     if kind == 2:
-        packed = _XREF.match(data, tail.defined[field][1])
+        container = tail.defined.get(field)
+        packed = _STREAM_OBJECT.match(data, container[1]) if container and container[0] == 1 else None
         if packed is None or b"/ObjStm" not in packed["entries"]:
             return None
         first = int(re.search(rb"/First (\d+)", packed["entries"])[1])
@@ -97,7 +99,9 @@ def defined_object(data: bytes, tail: Tail, number: int) -> bytes | None:
         index = [int(v) for v in unpacked[:first].split()]
         offsets = dict(zip(index[::2], index[1::2]))
         starts = sorted(offsets.values()) + [len(unpacked) - first]
-        start = offsets[number]
+        start = offsets.get(number)
+        if start is None:
+            return None
         return unpacked[first + start:first + starts[starts.index(start) + 1]].strip()
     return None
 
@@ -106,7 +110,7 @@ def defined_stream(data: bytes, tail: Tail, number: int, decode: bool = True) ->
     """The dictionary entries and data (decoded unless `decode` is False) of stream `number` if the
     last update writes it plainly (as append_update writes streams), else None."""
     kind, offset = tail.defined.get(number, (0, 0))
-    found = _XREF.match(data, offset) if kind == 1 else None
+    found = _STREAM_OBJECT.match(data, offset) if kind == 1 else None
     length = re.search(rb"/Length (\d+)", found["entries"]) if found else None
     if length is None:
         return None
