@@ -2,14 +2,15 @@
 
     python bench/district.py --schools 100 [--workers 1]
     python bench/district.py --every-kind --schools 1000 [--workers 2]
-    python bench/district.py --every-kind --print --schools 100 [--workers 2]
+    python bench/district.py --every-kind --print --schools 100 [--workers 2] [--repeat 3]
 
 With --every-kind each school gets its six posters, five flyers and packet, and the report is the
 whole build, marginal cost per school and per file (wall and CPU time of the build's process tree),
 peak RSS of the build process and of its largest worker, output bytes and the cache's size.
 With --print the same roster is built again with --print-shop --tile letter --handouts 2 (PRINT), and
 the report adds what those print files cost per school on top of the normal build, as a percentage
-(wall and CPU of the process tree), and the peak memory of both builds.
+(wall and CPU of the process tree), and the peak memory of both builds; with --repeat N, N pairs of
+builds and the median of their extra CPU (on a shared machine one pair swings by ten points or more).
 
 Prints the marginal cost per school (the whole build minus a build of one school per variant —
 language, paper, audiences — per extra school: what each further school costs once the renders every
@@ -182,6 +183,20 @@ def print_files(args, folder: Path, roster: Path, whole: float, whole_cpu: TreeM
     print(f"  peak RSS                   build process {printed_cpu.peak_main / 2**20:.0f} MB "
           f"(normal {whole_cpu.peak_main / 2**20:.0f} MB), largest worker {printed_cpu.peak_worker / 2**20:.0f} MB "
           f"(normal {whole_cpu.peak_worker / 2**20:.0f} MB)")
+    extras = [extra_cpu / whole_cpu.seconds]
+    for run in range(2, args.repeat + 1):  # a busy machine's CPU times swing: pairs of builds, and their median
+        pair = []
+        for name, printed_with in (("normal", None), ("print", PRINT)):
+            with TreeMeter() as meter:
+                timed_build(roster, folder / f"{name}-{run}", folder / f"cache-{name}-{run}", args.workers, (), KIT,
+                            None, printed_with)
+            pair.append(meter.seconds)
+        extras.append(pair[1] / pair[0] - 1)
+        print(f"  pair {run}                     normal {pair[0]:.1f} s CPU, with PRINT {pair[1]:.1f} s CPU "
+              f"({100 * extras[-1]:+.0f}%, {(pair[1] - pair[0]) / args.schools * 1000:.1f} ms per school)", flush=True)
+    if len(extras) > 1:
+        print(f"  extra CPU, median of {len(extras)}   {100 * statistics.median(extras):+.0f}% "
+              f"({', '.join(f'{100 * e:+.0f}%' for e in extras)})")
 
 
 def from_scratch_packet(roster: Path) -> tuple[float, int]:
@@ -223,6 +238,8 @@ def main() -> None:
     parser.add_argument("--every-kind", action="store_true", help="each school's posters, flyers and packet")
     parser.add_argument("--print", action="store_true", help="with --every-kind: also with --print-shop --tile "
                                                              "letter --handouts 2, and the extra cost per school")
+    parser.add_argument("--repeat", type=int, default=1, help="with --print: this many pairs of builds (normal, "
+                                                                  "PRINT), each from an empty cache, and the median extra CPU")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="district-") as tmp:
         folder = Path(tmp)

@@ -16,9 +16,11 @@ from .booklet import impose_booklet
 from .handouts import handout_sheet
 from .ink import print_path
 from .print_shop import print_shop_pdf
+from .print_shop_update import print_shop_update
 from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
 from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
+from .tiling_update import tile_update
 
 if TYPE_CHECKING:  # the workers run these jobs: a real import would be circular
     from ..pipeline.workers import Work
@@ -161,7 +163,10 @@ def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign
     """The tiled poster or booklet `job` made from its source file's bytes and manifest entry."""
     extra, title = dict(source=job.source), entry.title
     if job.kind == "tiled-poster":
-        made, pages = tile_poster(data, job.paper, job.overlap, campaign.strings[entry.lang])
+        words = campaign.strings[entry.lang]
+        # A school's poster is a shared render plus its update: its tiles too, the tiling done once per shared render.
+        made, pages = (tile_update(data, job.paper, job.overlap, words)
+                       or tile_poster(data, job.paper, job.overlap, words))
         extra.update(overlap=round(job.overlap, 3))
     else:
         chosen = None
@@ -178,7 +183,9 @@ def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign
 
 def _print_shop_file(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
     """The print-shop file of the screen file `entry` (bytes `data`), with what the job ticket and the image check need."""
-    made = print_shop_pdf(data, title=entry.title, lang=entry.lang, created=campaign.start)
+    # A school's file is a shared render plus its update: its print-shop file too, the edit made once per shared render.
+    made = (print_shop_update(data, title=entry.title, lang=entry.lang, created=campaign.start, source_hash=entry.sha256)
+            or print_shop_pdf(data, title=entry.title, lang=entry.lang, created=campaign.start))
     shop_entry = ManifestEntry(path=job.path, kind=SHOP, lang=entry.lang, focus_day=entry.focus_day,
                                school=entry.school, paper=entry.paper, pages=made.pages,
                                sha256=sha256(made.data), title=entry.title, tagged=False,

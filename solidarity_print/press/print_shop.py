@@ -147,11 +147,7 @@ def _drop_screen_parts(pdf: pikepdf.Pdf) -> None:
 def _declare_pdfx(pdf: pikepdf.Pdf, title: str, lang: str, created: dt.date, source_hash: str) -> None:
     """The output intent (the shipped sRGB profile) and the PDF/X-4 identification in Info and XMP,
     dated from the campaign so that equal inputs give equal bytes."""
-    profile = pdf.make_stream(_profile())
-    profile.N = 3
-    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, OutputConditionIdentifier=OUTPUT_CONDITION,
-        RegistryName="http://www.color.org", Info=OUTPUT_CONDITION, DestOutputProfile=profile))])
+    output_intent(pdf)
     stamp = f"D:{created:%Y%m%d}000000Z"
     pdf.docinfo.Title = title
     pdf.docinfo.CreationDate = stamp
@@ -165,6 +161,15 @@ def _declare_pdfx(pdf: pikepdf.Pdf, title: str, lang: str, created: dt.date, sou
                                     document_id).encode())
     metadata.Type, metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
     pdf.Root.Metadata = metadata
+
+
+def output_intent(pdf: pikepdf.Pdf) -> None:
+    """The catalog's output intent: the shipped sRGB profile, for PDF/X."""
+    profile = pdf.make_stream(_profile())
+    profile.N = 3
+    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, OutputConditionIdentifier=OUTPUT_CONDITION,
+        RegistryName="http://www.color.org", Info=OUTPUT_CONDITION, DestOutputProfile=profile))])
 
 
 @cache

@@ -120,36 +120,51 @@ def tile_poster(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
     check_tiling(paper, overlap)
     boxes = _marked_boxes(data)
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        poster = pdf.pages[0]
-        left, bottom, right, top = (float(v) for v in poster.mediabox)
-        width, height = right - left, top - bottom
-        grid = choose_grid(width, height, paper, overlap)
-        homes = {mcid: grid.home((x0 + x1) / 2 - left, (y0 + y1) / 2 - bottom, height) for mcid, (x0, y0, x1, y1) in boxes.items()}
-        tags = Retagger(pdf, poster, homes, lambda x, y: grid.home(x - left, y - bottom, height))
-        font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
-        if font is None:  # an Arabic poster: its sheets are labelled in English rather than drawn unshaped
-            words = english_words()
-            font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
-        resources = pdf.make_indirect(pikepdf.Dictionary(poster.obj.Resources))
-        resources.Font = pikepdf.Dictionary(resources.get("/Font", pikepdf.Dictionary()))
-        resources.Font[LABEL_FONT] = font.embed(pdf)
-        x_at, y_at = grid.origin()
-        sheet_width, sheet_height = grid.sheet
-        for index in range(grid.columns * grid.rows):
-            row, column = divmod(index, grid.columns)
-            x0, y0 = grid.window(column, row, height)
-            dx, dy = x_at - x0 - left, y_at - y0 - bottom
-            content = (f"q\n{x_at:.3f} {y_at:.3f} {grid.width:.3f} {grid.height:.3f} re W n\n"
-                       f"1 0 0 1 {dx:.3f} {dy:.3f} cm\n").encode() + tags.content_for(index) + b"\nQ\n"
-            content += artifact(_marks(grid, index, x_at, y_at) + "\n"
-                                + label(tile_label(index, grid, words), font, x_at, PRINTABLE_MARGIN + LABEL_SIZE * 0.35)).encode()
-            sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, sheet_width, sheet_height]),
-                                       Resources=resources, Contents=pdf.make_stream(content), Tabs=pikepdf.Name.S)
-            pdf.pages.append(pikepdf.Page(sheet))
-            tags.place(index, pdf.pages[-1], (dx, dy), (x_at, y_at, x_at + grid.width, y_at + grid.height))
-        tags.finish()
-        del pdf.pages[0]
+        grid, _ = tile_page(pdf, boxes, paper, overlap, words)
         return saved(pdf), grid.columns * grid.rows
+
+
+def tile_page(pdf: pikepdf.Pdf, boxes: dict[int, tuple[float, float, float, float]], paper: str, overlap: float,
+              words: dict[str, str], school_parts: list | None = None) -> tuple[Grid, Retagger]:
+    """Put the tiles of the one page of `pdf` (its marked-content `boxes`, from _marked_boxes) in its
+    place. With `school_parts` (a list), each sheet's content gets an empty stream of its own after
+    the poster's, listed there, for a school's drawing to go in (press/tiling_update.py)."""
+    poster = pdf.pages[0]
+    left, bottom, right, top = (float(v) for v in poster.mediabox)
+    width, height = right - left, top - bottom
+    grid = choose_grid(width, height, paper, overlap)
+    homes = {mcid: grid.home((x0 + x1) / 2 - left, (y0 + y1) / 2 - bottom, height) for mcid, (x0, y0, x1, y1) in boxes.items()}
+    tags = Retagger(pdf, poster, homes, lambda x, y: grid.home(x - left, y - bottom, height))
+    font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
+    if font is None:  # an Arabic poster: its sheets are labelled in English rather than drawn unshaped
+        words = english_words()
+        font = label_font([tile_label(i, grid, words) for i in range(grid.columns * grid.rows)])
+    resources = pdf.make_indirect(pikepdf.Dictionary(poster.obj.Resources))
+    resources.Font = pikepdf.Dictionary(resources.get("/Font", pikepdf.Dictionary()))
+    resources.Font[LABEL_FONT] = font.embed(pdf)
+    x_at, y_at = grid.origin()
+    sheet_width, sheet_height = grid.sheet
+    for index in range(grid.columns * grid.rows):
+        row, column = divmod(index, grid.columns)
+        x0, y0 = grid.window(column, row, height)
+        dx, dy = x_at - x0 - left, y_at - y0 - bottom
+        content = (f"q\n{x_at:.3f} {y_at:.3f} {grid.width:.3f} {grid.height:.3f} re W n\n"
+                   f"1 0 0 1 {dx:.3f} {dy:.3f} cm\n").encode() + tags.content_for(index)
+        marks = b"\nQ\n" + artifact(_marks(grid, index, x_at, y_at) + "\n"
+                                   + label(tile_label(index, grid, words), font, x_at, PRINTABLE_MARGIN + LABEL_SIZE * 0.35)).encode()
+        if school_parts is None:
+            contents = pdf.make_stream(content + marks)
+        else:
+            school_parts.append(pdf.make_indirect(pdf.make_stream(b"")))
+            contents = pikepdf.Array([pdf.make_indirect(pdf.make_stream(content)), school_parts[-1],
+                                      pdf.make_indirect(pdf.make_stream(marks))])
+        sheet = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=pikepdf.Array([0, 0, sheet_width, sheet_height]),
+                                   Resources=resources, Contents=contents, Tabs=pikepdf.Name.S)
+        pdf.pages.append(pikepdf.Page(sheet))
+        tags.place(index, pdf.pages[-1], (dx, dy), (x_at, y_at, x_at + grid.width, y_at + grid.height))
+    tags.finish()
+    del pdf.pages[0]
+    return grid, tags
 
 
 def _marks(grid: Grid, index: int, x: float, y: float) -> str:
