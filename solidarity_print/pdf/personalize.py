@@ -30,6 +30,8 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     the club line is set in `accent`, the cover's colour (as templates/cover.html's CSS sets it)."""
     full_name = school.name
     school = _as_drawn(school)
+    if typefaces.pick(school.name, True, rtl) is None:  # first, as it fails most often (a name in another script)
+        return None
     body_pages = base.pages - base.front_pages
     footer_texts = [t["footer"].format(school=school.name, page=n, pages=body_pages) for n in range(1, body_pages + 1)]
     contact = " · ".join(v for v in (school.contact_name, school.contact_email) if v)
