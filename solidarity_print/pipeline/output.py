@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import shutil
@@ -135,25 +136,26 @@ def write_manifest(out: Path, entries: Sequence[ManifestEntry], also: Iterable[M
     return path
 
 
+RUN = 4096  # entries sorted in memory at once when a manifest is put in path order
+
+
 class EntryLog(Sequence):
     """A build's manifest entries in the order they finished, kept in an unnamed temporary file (one
-    JSON line each) and read back on demand: what stays in memory is a path and an offset per file."""
+    JSON line each) and read back on demand: what stays in memory is an offset (8 bytes) per file."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
         weakref.finalize(self, self._file.close)  # the file goes with the last reference to the entries
         self._offsets = array("q")
-        self._paths: list[str] = []
         self._end = 0
 
     def append(self, path: str, entry: ManifestEntry) -> None:
-        """Add `entry` (whose path is `path`: the build's own string, so it is not held twice)."""
+        """Add `entry` (whose path is `path`)."""
         line = json.dumps(vars(entry), ensure_ascii=False).encode("utf-8") + b"\n"
         self._file.seek(self._end)
         self._file.write(line)
         self._offsets.append(self._end)
         self._end += len(line)
-        self._paths.append(path)
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -169,17 +171,36 @@ class EntryLog(Sequence):
             yield self[index]
 
     def in_path_order(self, also: Iterable[ManifestEntry] = ()) -> Iterator[ManifestEntry]:
-        """These entries and `also`, merged in path order."""
-        order = sorted(range(len(self)), key=self._paths.__getitem__)
-        others = sorted(also, key=lambda e: e.path)
-        mine = 0
-        for other in others:
-            while mine < len(order) and self._paths[order[mine]] < other.path:
-                yield self[order[mine]]
-                mine += 1
-            yield other
-        for index in order[mine:]:
-            yield self[index]
+        """These entries and `also`, merged in path order: sorted RUN at a time into temporary files,
+        then merged, so that no more than RUN entries are held at once."""
+        runs = [self._sorted_run(start) for start in range(0, len(self), RUN)]
+        others = ((entry.path, entry) for entry in sorted(also, key=lambda e: e.path))
+        for _, entry in heapq.merge(*map(_read_run, runs), others, key=lambda pair: pair[0]):
+            yield entry if isinstance(entry, ManifestEntry) else ManifestEntry(**json.loads(entry))
+
+    def _sorted_run(self, start: int):
+        """Entries start to start + RUN, sorted by path, in a temporary file."""
+        self._file.seek(self._offsets[start])
+        lines = sorted((self._file.readline() for _ in range(min(RUN, len(self) - start))), key=_path_of)
+        run = tempfile.TemporaryFile()
+        run.writelines(lines)
+        run.seek(0)
+        return run
+
+
+def _path_of(line: bytes) -> str:
+    """The path of an EntryLog line (its first key, as vars(ManifestEntry) orders them)."""
+    return _DECODER.raw_decode(line.decode("utf-8"), len('{"path": '))[0]
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _read_run(run) -> Iterator[tuple[str, bytes]]:
+    """(path, line) of each line of a sorted run, closing it at the end."""
+    with run:
+        for line in run:
+            yield _path_of(line), line
 
 
 class Staging:
@@ -191,7 +212,7 @@ class Staging:
 
     def __init__(self, out: Path):
         self.out = out
-        self.paths: list[str] = []
+        self.count = 0  # files staged
 
     def __enter__(self) -> "Staging":
         self.created_out = not self.out.exists()
@@ -200,37 +221,48 @@ class Staging:
             for stale in self.out.glob(".staging-*"):  # left by a build that was killed
                 shutil.rmtree(stale, ignore_errors=True)
             self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
+            # Where each staged file goes, a line each in staging order: not a list that grows with the files.
+            self.index = open(os.path.join(self.folder, ".index"), "w", encoding="utf-8")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.out}: {exc.strerror or exc}") from None
         return self
 
     def add(self, relative: str, data: bytes) -> None:
         """Stage one finished file (flat in the staging folder: one folder per school is made once, at commit)."""
-        staged = os.path.join(self.folder, f"{len(self.paths)}-{relative.rpartition('/')[2]}")
+        staged = os.path.join(self.folder, f"{self.count}-{relative.rpartition('/')[2]}")
         try:
             with open(staged, "wb") as handle:  # synced once, in commit
                 handle.write(data)
+            self.index.write(json.dumps(relative) + "\n")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.folder}: {exc.strerror or exc}") from None
-        self.paths.append(relative)
+        self.count += 1
 
     def commit(self) -> None:
         """Move every staged file to its final path, after one sync that puts them all on disk."""
+        self.index.close()
         os.sync()
-        folders: set[str] = set()
-        for index, relative in enumerate(self.paths):
+        with open(self.index.name, encoding="utf-8") as lines:
+            self._move(lines)
+        self.committed = True
+
+    def _move(self, lines: Iterable[str]) -> None:
+        folders: set[str] = set()  # made already: a school's files are staged close together
+        for index, relative in enumerate(map(json.loads, lines)):
             target = _target(self.out, relative)
             parent, name = os.path.split(target)
             try:
                 if parent not in folders:
                     os.makedirs(parent, exist_ok=True)
+                    if len(folders) > 1024:  # those of schools long done
+                        folders.clear()
                     folders.add(parent)
                 os.replace(os.path.join(self.folder, f"{index}-{name}"), target)
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-        self.committed = True
 
     def __exit__(self, *exc_info) -> None:
+        self.index.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         if not getattr(self, "committed", False) and self.created_out:
             shutil.rmtree(self.out, ignore_errors=True)

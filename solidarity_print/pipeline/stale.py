@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,12 +61,14 @@ def previous_entries(out: Path) -> tuple[list[ManifestEntry], list[Problem]]:
                                            "nor listed again", warning=True)]
 
 
-def sort_out(out: Path, previous: list[ManifestEntry], written: list[str],
+def sort_out(out: Path, previous: list[ManifestEntry], written: Iterable[str],
              scope: Scope) -> tuple[list[ManifestEntry], list[ManifestEntry]]:
     """Split the previous build's entries into those now stale (in scope, not written again) and
-    the entries to keep listing (out of scope, not written again, file still there)."""
+    the entries to keep listing (out of scope, not written again, file still there). `written` is
+    gone through once: only the previous manifest's paths are held, however many this build writes."""
     # One file on case-insensitive file systems: never remove what this build just wrote.
-    again = {path.casefold() for path in written}
+    earlier = {entry.path.casefold() for entry in previous}
+    again = {key for key in map(str.casefold, written) if key in earlier}
     stale, kept = [], []
     for entry in previous:
         if entry.path.casefold() in again:

@@ -1,0 +1,76 @@
+"""The plan is streamed: a build holds a bounded number of work items and schools, whatever the roster's size."""
+from __future__ import annotations
+
+import gc
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from solidarity_print.build import BuildOptions, build
+from solidarity_print.model import School
+from solidarity_print.pipeline import pool
+from solidarity_print.pipeline.output import ManifestEntry, sha256
+from solidarity_print.pipeline.workers import Outcome, Work
+
+KIT = ("posters", "flyers", "packets")  # twelve files a school
+
+
+class Census:
+    """A stand-in renderer (a few bytes per file) that counts, every SAMPLE items it is given, the
+    Work items and School records alive anywhere in the process, and keeps the largest counts."""
+
+    SAMPLE = 40
+
+    def __init__(self):
+        self.calls = 0
+        self.work = self.schools = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, setup, item) -> Outcome:
+        with self.lock:
+            self.calls += 1
+            if self.calls % self.SAMPLE == 1:
+                objects = gc.get_objects()
+                self.work = max(self.work, sum(type(o) is Work for o in objects))
+                self.schools = max(self.schools, sum(type(o) is School for o in objects))
+                del objects
+        data = b"%PDF-1.7 stub " + item.path.encode()
+        school = item.for_school
+        return Outcome(data, ManifestEntry(path=item.path, kind=item.kind or item.job.kind, lang=item.lang,
+                                           focus_day=None, school=school.slug if school else None, paper="letter",
+                                           pages=1, sha256=sha256(data), title=item.path))
+
+
+def census_of_build(tmp_path: Path, monkeypatch, schools: int) -> tuple[Census, object]:
+    roster = tmp_path / f"schools-{schools}.csv"
+    roster.write_text("name,slug,languages,paper\n" + "".join(
+        f"School {n},school-{n},en,{'a4' if n % 7 == 0 else 'letter'}\n" for n in range(schools)), encoding="utf-8")
+    census = Census()
+    monkeypatch.setattr(pool, "render_work", census)
+    gc.collect()
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        result = build(None, tmp_path / f"out-{schools}", BuildOptions(roster=roster, only=KIT), executor=executor)
+    return census, result
+
+
+def test_work_items_and_schools_alive_do_not_grow_with_the_roster(tmp_path, monkeypatch):
+    small, small_result = census_of_build(tmp_path, monkeypatch, 50)  # 600 files
+    large, large_result = census_of_build(tmp_path, monkeypatch, 200)  # 2,400 files
+    assert len(small_result.entries) == 600 and len(large_result.entries) == 2400
+    # The window in flight (64 items on an executor) and one item of each shared render, not the plan.
+    assert small.work < 150, f"{small.work} work items alive at once for a build of 600 files"
+    assert large.work <= small.work + 10, f"4x the schools held {large.work} work items at once, against {small.work}"
+    assert small.schools < 40, f"{small.schools} School records alive at once for a roster of 50"
+    assert large.schools <= small.schools + 5, f"4x the schools held {large.schools} School records, against {small.schools}"
+
+
+def test_a_streamed_build_writes_every_school_s_files_and_lists_them_in_path_order(tmp_path, monkeypatch):
+    _, result = census_of_build(tmp_path, monkeypatch, 30)
+    out = tmp_path / "out-30"
+    listed = [entry["path"] for entry in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]]
+    assert listed == sorted(listed) and len(listed) == 360 == len(set(listed))
+    assert {path.split("/")[0] for path in listed} == {f"school-{n}" for n in range(30)}
+    for path in listed[::37]:
+        assert (out / path).read_bytes() == b"%PDF-1.7 stub " + path.encode()
+    assert not list(out.glob(".staging-*"))
