@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from solidarity_print.build import BuildOptions, build
+from solidarity_print.inputs.config import load_campaign
+from solidarity_print.inputs.roster import load_roster
 from solidarity_print.model import School
 from solidarity_print.pipeline import pool
 from solidarity_print.pipeline.output import ManifestEntry, sha256
@@ -74,3 +76,20 @@ def test_a_streamed_build_writes_every_school_s_files_and_lists_them_in_path_ord
     for path in listed[::37]:
         assert (out / path).read_bytes() == b"%PDF-1.7 stub " + path.encode()
     assert not list(out.glob(".staging-*"))
+
+
+def test_a_roster_read_again_school_by_school_gives_the_schools_load_roster_gives(tmp_path):
+    from solidarity_print.inputs.roster_stream import Roster  # the streamed reader (not on main)
+    roster = tmp_path / "schools.csv"
+    text = ('name;slug;club;meeting;languages;paper\r\n'
+            '"Lê Lợi High School";le-loi;GSA;"Room 12;\r\nTuesdays";en;letter\r\n'
+            '"Escuela ""Peña Blanca""";;Club de Solidaridad;Lunes;es;a4\r\n'
+            '\r\n'
+            'Cañon City Academy;canon;;"Room 3";en, es;letter\r\n')
+    roster.write_bytes(("\ufeff" + text).encode("utf-8"))
+    campaign = load_campaign()
+    schools, _ = load_roster(roster, campaign)
+    assert len(schools) == 3 and schools[0].meeting == "Room 12;\r\nTuesdays"
+    streamed = Roster(roster, campaign)
+    assert len(streamed) == 3 and list(streamed) == schools and list(streamed) == schools
+    assert [school.slug for school in Roster(roster, campaign, ("canon",))] == ["canon"]

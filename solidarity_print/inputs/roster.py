@@ -62,11 +62,11 @@ def read_content(path: Path, problems: ProblemCollector) -> str | list[list[str]
     return _decode(path, problems)
 
 
-def schools_of(content: str | list[list[str]], folder: Path, campaign: Campaign,
+def schools_of(content: str | bytes | list[list[str]], folder: Path, campaign: Campaign,
                problems: ProblemCollector) -> Iterator[School]:
-    """The schools of a roster's content (read_content's) one at a time, as they are read. The problems
-    reach `problems` in the order load_roster has always listed them: the header's, the rows' shapes,
-    then the schools' own (those last once every row is read)."""
+    """The schools of a roster's content (read_content's, or a CSV's text as UTF-8) one at a time, as
+    they are read. The problems reach `problems` in the order load_roster has always listed them: the
+    header's, the rows' shapes, then the schools' own (those last once every row is read)."""
     rows, letters = _table(content, problems) if isinstance(content, list) else _rows(content, problems)
     found = ProblemCollector(problems.file)
     yield from _schools(rows, letters, folder, campaign, found)
@@ -113,16 +113,18 @@ def _decode(path: Path, problems: ProblemCollector) -> str | None:
     return text
 
 
-def _rows(text: str, problems: ProblemCollector) -> tuple[Iterator[tuple[int, dict[str, str]]], dict[str, str]]:
-    """(spreadsheet row, {column: value}) for every non-empty data row, and each column's letter."""
-    sample = text[:8192]
+def _rows(text: str | bytes, problems: ProblemCollector) -> tuple[Iterator[tuple[int, dict[str, str]]], dict[str, str]]:
+    """(spreadsheet row, {column: value}) for every non-empty data row of a CSV's text (or its UTF-8,
+    decoded a little at a time as the rows are read), and each column's letter."""
+    sample = text[:8192] if isinstance(text, str) else text[:32768].decode("utf-8", "ignore")[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     # Only the delimiter is guessed: spreadsheets always quote with " and double it inside a cell,
     # and the sniffer's guesses about that can garble names.
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else io.TextIOWrapper(io.BytesIO(text), "utf-8", newline="")
+    records = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
     return _table(records, problems)
 
 

@@ -24,11 +24,13 @@ class Roster:
         content = read_content(path, problems)
         if content is None:
             problems.raise_if_any()
-        # A CSV's text is kept as UTF-8: half the memory of a str holding one letter beyond Latin-1.
+        # A CSV's text is kept as UTF-8 (half a str that holds one letter beyond Latin-1) and decoded a
+        # little at a time on each pass (a str's lines, or io.StringIO's four bytes a letter, would not be).
         self._content = content.encode("utf-8") if isinstance(content, str) else content
+        del content
         self._folder, self._campaign, self._slugs = path.parent, campaign, frozenset(slugs)
         self._count, found = 0, set()
-        for school in schools_of(content, self._folder, campaign, problems):
+        for school in schools_of(self._content, self._folder, campaign, problems):
             if self._wanted(school):
                 self._count += 1
                 found.add(school.slug)
@@ -49,8 +51,7 @@ class Roster:
 
     def _read(self) -> Iterator[School]:
         # Every problem was reported by the constructor; reading again finds the same ones.
-        content = self._content.decode("utf-8") if isinstance(self._content, bytes) else self._content
-        return schools_of(content, self._folder, self._campaign, ProblemCollector(""))
+        return schools_of(self._content, self._folder, self._campaign, ProblemCollector(""))
 
     def _wanted(self, school: School) -> bool:
         return not self._slugs or school.slug in self._slugs
