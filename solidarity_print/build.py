@@ -90,8 +90,9 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     warnings = list(campaign.warnings)
     # A roster is read again on each pass over the plan: the build holds one school at a time.
     schools: Roster | list[School] = []
+    characters = _Characters()
     if options.roster:
-        schools = Roster(options.roster, campaign, options.schools)
+        schools = Roster(options.roster, campaign, options.schools, visit=characters.add)
         warnings += schools.warnings
     work = plan_work(campaign, schools, languages, options)
     if not work:
@@ -103,7 +104,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     stale, kept = sort_out(out, previous, paths, _scope(options, languages))
     # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
     # that changing one school does not invalidate every other school's packet.
-    main, fallback = _overlay_characters(campaign, schools)
+    main, fallback = _overlay_characters(campaign, characters)
     packets = replace(options.packets, overlay_chars=main, overlay_fallback_chars=fallback)
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
@@ -213,23 +214,31 @@ def _paths(work: Plan, press: PressOptions, print_shop: bool) -> Iterator[tuple[
         yield path, None
 
 
-def _overlay_characters(campaign: Campaign, schools: Iterable[School]) -> tuple[str, str]:
+class _Characters:
+    """The characters of the schools' texts drawn onto shared renders, gathered school by school (sets,
+    not the texts): all of them, and those of texts in other scripts (Noto Sans, Arabic, Chinese) or mixed."""
+
+    def __init__(self):
+        self.every: set[str] = set()
+        self.other: set[str] = set()
+
+    def add(self, s: School) -> None:
+        """Gather the characters of school `s`."""
+        text = s.name + s.club + s.contact_name + s.contact_email + s.meeting
+        self.every.update(text)
+        if fonts.font_class(text) != "":
+            self.other.update(text)
+
+
+def _overlay_characters(campaign: Campaign, schools: _Characters) -> tuple[str, str]:
     """Every character drawn onto shared renders for these schools, in a stable order; and those of
     the schools with a text the theme's font cannot draw (drawn in Noto Sans), or ''."""
     labels = [campaign.strings[lang][key] for lang in campaign.strings for key in ("footer", "contact", "meeting")]
     labels.append("0123456789 ·—")
-    # The schools' characters, and those of their texts in other scripts (Noto Sans, Arabic, Chinese) or
-    # mixed ones: sets, not the texts, for a roster read school by school.
-    every, other = set(), set()
-    for s in schools:
-        text = s.name + s.club + s.contact_name + s.contact_email + s.meeting
-        every.update(text)
-        if fonts.font_class(text) != "":
-            other.update(text)
-    main = fonts.characters_of(labels + ["".join(every)])
+    main = fonts.characters_of(labels + ["".join(schools.every)])
     if any(fonts.font_class(label) != "" for label in labels):  # a school's Latin name amid Arabic words
-        return main, fonts.characters_of(labels + ["".join(every)])
-    return main, fonts.characters_of(labels + ["".join(other)]) if other else ""
+        return main, main
+    return main, fonts.characters_of(labels + ["".join(schools.other)]) if schools.other else ""
 
 
 def _output_options(options: BuildOptions) -> tuple:

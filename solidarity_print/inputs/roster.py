@@ -63,13 +63,14 @@ def read_content(path: Path, problems: ProblemCollector) -> str | list[list[str]
 
 
 def schools_of(content: str | bytes | list[list[str]], folder: Path, campaign: Campaign,
-               problems: ProblemCollector) -> Iterator[School]:
+               problems: ProblemCollector, checked: bool = False) -> Iterator[School]:
     """The schools of a roster's content (read_content's, or a CSV's text as UTF-8) one at a time, as
     they are read. The problems reach `problems` in the order load_roster has always listed them: the
-    header's, the rows' shapes, then the schools' own (those last once every row is read)."""
+    header's, the rows' shapes, then the schools' own (those last once every row is read). A roster
+    `checked` already is read again without the checks that only find problems."""
     rows, letters = _table(content, problems) if isinstance(content, list) else _rows(content, problems)
     found = ProblemCollector(problems.file)
-    yield from _schools(rows, letters, folder, campaign, found)
+    yield from _schools(rows, letters, folder, campaign, found, checked)
     problems.problems += [problem for problem in found.problems if problem not in problems.problems]
 
 
@@ -171,7 +172,8 @@ def _data_rows(records: Iterator[list[str]], header: list[str], problems: Proble
         problems.add("", "has a header but no schools")
 
 
-def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, problems: ProblemCollector) -> Iterator[School]:
+def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, problems: ProblemCollector,
+             checked: bool = False) -> Iterator[School]:
     seen_names, seen_slugs = {}, {}
     for number, row in rows:
         def where(column: str, number: int = number) -> str:
@@ -181,7 +183,7 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         if not name:
             problems.add(where("name"), "is empty: every school needs a name")
             continue
-        for column in ("name", "club", "contact_name", "meeting", "logo_alt"):
+        for column in () if checked else ("name", "club", "contact_name", "meeting", "logo_alt"):
             if INVISIBLE_RE.search(row.get(column, "")):
                 problems.add(where(column), "contains invisible or text-direction control characters")
             missing = fonts.missing_characters(row.get(column, "")) if column != "logo_alt" else []
@@ -204,6 +206,8 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         elif slug in seen_slugs and not duplicate:  # a duplicate school is reported once, by name
             problems.add(where("slug"), f"{slug!r} is also the output folder of row {seen_slugs[slug]}")
         seen_slugs.setdefault(slug, number)
+        if checked:  # nothing to compare the next rows with: the roster is known to be free of duplicates
+            seen_names.clear(), seen_slugs.clear()
         languages = _languages(row.get("languages", ""), campaign, where("languages"), problems)
         paper = _choice(row, "paper", PACKET_PAPERS, campaign.default_paper, where, problems)
         audience = _choice(row, "audience", AUDIENCES + ("both",), campaign.default_audience, where, problems)

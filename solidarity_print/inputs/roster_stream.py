@@ -1,7 +1,7 @@
 """A roster read school by school: checked whole once, then read again from its text on every pass."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import OptionError, ProblemCollector
@@ -17,8 +17,10 @@ class Roster:
     Made only from a roster without errors: the constructor reads every row and raises InputError
     listing every problem, as load_roster does, before anything is planned or rendered."""
 
-    def __init__(self, path: Path, campaign: Campaign, slugs: tuple[str, ...] = ()):
-        """The schools of `path`; with `slugs`, only those (OptionError names the slugs no row has)."""
+    def __init__(self, path: Path, campaign: Campaign, slugs: tuple[str, ...] = (),
+                 visit: Callable[[School], None] | None = None):
+        """The schools of `path`; with `slugs`, only those (OptionError names the slugs no row has).
+        `visit` is shown each of them as they are checked (what a build needs of all, in the same pass)."""
         path = path.resolve()
         problems = ProblemCollector(str(path))
         content = read_content(path, problems)
@@ -34,6 +36,8 @@ class Roster:
             if self._wanted(school):
                 self._count += 1
                 found.add(school.slug)
+                if visit:
+                    visit(school)
         problems.raise_if_any()
         self.warnings = [problem for problem in problems.problems if problem.warning]
         unknown = [slug for slug in slugs if slug not in found]
@@ -51,7 +55,7 @@ class Roster:
 
     def _read(self) -> Iterator[School]:
         # Every problem was reported by the constructor; reading again finds the same ones.
-        return schools_of(self._content, self._folder, self._campaign, ProblemCollector(""))
+        return schools_of(self._content, self._folder, self._campaign, ProblemCollector(""), checked=True)
 
     def _wanted(self, school: School) -> bool:
         return not self._slugs or school.slug in self._slugs

@@ -222,7 +222,7 @@ class Staging:
                 shutil.rmtree(stale, ignore_errors=True)
             self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
             # Where each staged file goes, a line each in staging order: not a list that grows with the files.
-            self.index = open(os.path.join(self.folder, ".index"), "w", encoding="utf-8")
+            self.index = open(os.path.join(self.folder, ".index"), "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.out}: {exc.strerror or exc}") from None
         return self
@@ -230,10 +230,12 @@ class Staging:
     def add(self, relative: str, data: bytes) -> None:
         """Stage one finished file (flat in the staging folder: one folder per school is made once, at commit)."""
         staged = os.path.join(self.folder, f"{self.count}-{relative.rpartition('/')[2]}")
+        if "\n" in relative:  # the index's separator
+            raise OutputError(f"cannot write a file whose name holds a line break: {relative!r}")
         try:
             with open(staged, "wb") as handle:  # synced once, in commit
                 handle.write(data)
-            self.index.write(json.dumps(relative) + "\n")
+            self.index.write(relative + "\n")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.folder}: {exc.strerror or exc}") from None
         self.count += 1
@@ -242,13 +244,13 @@ class Staging:
         """Move every staged file to its final path, after one sync that puts them all on disk."""
         self.index.close()
         os.sync()
-        with open(self.index.name, encoding="utf-8") as lines:
+        with open(self.index.name, encoding="utf-8", newline="\n") as lines:
             self._move(lines)
         self.committed = True
 
     def _move(self, lines: Iterable[str]) -> None:
         folders: set[str] = set()  # made already: a school's files are staged close together
-        for index, relative in enumerate(map(json.loads, lines)):
+        for index, relative in enumerate(line[:-1] for line in lines):
             target = _target(self.out, relative)
             parent, name = os.path.split(target)
             try:
