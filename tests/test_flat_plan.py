@@ -93,3 +93,32 @@ def test_a_roster_read_again_school_by_school_gives_the_schools_load_roster_give
     streamed = Roster(roster, campaign)
     assert len(streamed) == 3 and list(streamed) == schools and list(streamed) == schools
     assert [school.slug for school in Roster(roster, campaign, ("canon",))] == ["canon"]
+
+
+def trim_peak(folder: Path, records: int) -> tuple[int, object]:
+    """Traced peak of trimming a cache of `records` 1 KB records used 100 a second to half its size."""
+    import os
+    import tracemalloc
+
+    from solidarity_print.pipeline.cache_cap import info, trim
+    start = 1_700_000_000
+    for n in range(records):
+        shelf = folder / f"{n % 16:02x}"
+        shelf.mkdir(parents=True, exist_ok=True)
+        path = shelf / f"{n:064x}.pdf"
+        path.write_bytes(bytes(1000))
+        os.utime(path, (start + n / 100, start + n / 100))
+    tracemalloc.start()
+    left = trim(folder, records * 1000 // 2)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert left == info(folder) and left.entries == records // 2
+    oldest = min(path.name for path in folder.glob("*/*.pdf"))
+    assert oldest == f"{records // 2:064x}.pdf", "the least recently used went first"
+    return peak, left
+
+
+def test_trimming_the_cache_does_not_hold_every_record(tmp_path):
+    small, _ = trim_peak(tmp_path / "small", 500)
+    large, _ = trim_peak(tmp_path / "large", 2000)
+    assert large < small * 1.5, f"trimming 4x the records took {large} bytes at the peak, against {small}"
