@@ -122,3 +122,34 @@ def test_trimming_the_cache_does_not_hold_every_record(tmp_path):
     small, _ = trim_peak(tmp_path / "small", 500)
     large, _ = trim_peak(tmp_path / "large", 2000)
     assert large < small * 1.5, f"trimming 4x the records took {large} bytes at the peak, against {small}"
+
+
+def stale_check_peak(out: Path, entries: int) -> tuple[int, int]:
+    """Traced peak of reading a manifest of `entries` files and sorting them out against a build that
+    writes every other one again (the rest are stale); and how many are stale."""
+    import tracemalloc
+
+    from solidarity_print.pipeline.output import write_manifest
+    from solidarity_print.pipeline.stale import Scope, previous_entries, sort_out
+    out.mkdir()
+    write_manifest(out, [ManifestEntry(path=f"school-{n}/en/flyers/{n}.pdf", kind="flyer", lang="en", focus_day=None,
+                                       school=f"school-{n}", paper="letter", pages=1, sha256="0" * 64, title=f"Flyer {n}")
+                         for n in range(entries)])
+    written = (f"school-{n}/en/flyers/{n}.pdf" for n in range(0, entries, 2))
+    tracemalloc.start()
+    previous, problems = previous_entries(out)
+    stale, kept = sort_out(out, previous, written, Scope(roster=True))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert not problems and not list(kept)
+    assert sorted(entry.path for entry in stale) == sorted(f"school-{n}/en/flyers/{n}.pdf" for n in range(1, entries, 2))
+    return peak, len(stale)
+
+
+def test_the_stale_file_check_holds_neither_the_previous_manifest_nor_the_paths_written(tmp_path, monkeypatch):
+    from solidarity_print.pipeline import output
+    monkeypatch.setattr(output, "RUN", 256, raising=False)  # lines sorted in memory at once, where there is such a bound
+    small, small_stale = stale_check_peak(tmp_path / "small", 1000)
+    large, large_stale = stale_check_peak(tmp_path / "large", 4000)
+    assert (small_stale, large_stale) == (500, 2000)
+    assert large < small * 2, f"4x the entries took {large} bytes at the peak, against {small}"

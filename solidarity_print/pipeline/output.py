@@ -10,8 +10,9 @@ import tempfile
 import threading
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from ..errors import OutputError
@@ -151,7 +152,7 @@ class EntryLog(Sequence):
 
     def append(self, path: str, entry: ManifestEntry) -> None:
         """Add `entry` (whose path is `path`)."""
-        line = json.dumps(vars(entry), ensure_ascii=False).encode("utf-8") + b"\n"
+        line = entry_line(entry)
         self._file.seek(self._end)
         self._file.write(line)
         self._offsets.append(self._end)
@@ -170,25 +171,25 @@ class EntryLog(Sequence):
         for index in range(len(self)):
             yield self[index]
 
+    def lines(self) -> Iterator[bytes]:
+        """Each entry as its JSON line, in the order they were added."""
+        for offset in self._offsets:
+            self._file.seek(offset)
+            yield self._file.readline()
+
     def in_path_order(self, also: Iterable[ManifestEntry] = ()) -> Iterator[ManifestEntry]:
-        """These entries and `also`, merged in path order: sorted RUN at a time into temporary files,
-        then merged, so that no more than RUN entries are held at once."""
-        runs = [self._sorted_run(start) for start in range(0, len(self), RUN)]
-        others = ((entry.path, entry) for entry in sorted(also, key=lambda e: e.path))
-        for _, entry in heapq.merge(*map(_read_run, runs), others, key=lambda pair: pair[0]):
-            yield entry if isinstance(entry, ManifestEntry) else ManifestEntry(**json.loads(entry))
-
-    def _sorted_run(self, start: int):
-        """Entries start to start + RUN, sorted by path, in a temporary file."""
-        self._file.seek(self._offsets[start])
-        lines = sorted((self._file.readline() for _ in range(min(RUN, len(self) - start))), key=_path_of)
-        run = tempfile.TemporaryFile()
-        run.writelines(lines)
-        run.seek(0)
-        return run
+        """These entries and `also` (another EntryLog, or a list), merged in path order, sorted on disk."""
+        others = also.lines() if isinstance(also, EntryLog) else map(entry_line, also)
+        for line in heapq.merge(*(sorted_on_disk(lines, path_of) for lines in (self.lines(), others)), key=path_of):
+            yield ManifestEntry(**json.loads(line))
 
 
-def _path_of(line: bytes) -> str:
+def entry_line(entry: ManifestEntry) -> bytes:
+    """`entry` as an EntryLog's line."""
+    return json.dumps(vars(entry), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def path_of(line: bytes) -> str:
     """The path of an EntryLog line (its first key, as vars(ManifestEntry) orders them)."""
     return _DECODER.raw_decode(line.decode("utf-8"), len('{"path": '))[0]
 
@@ -196,11 +197,21 @@ def _path_of(line: bytes) -> str:
 _DECODER = json.JSONDecoder()
 
 
-def _read_run(run) -> Iterator[tuple[str, bytes]]:
-    """(path, line) of each line of a sorted run, closing it at the end."""
+def sorted_on_disk(lines: Iterable[bytes], key: Callable[[bytes], str]) -> Iterator[bytes]:
+    """`lines` (each ending in a newline) in `key` order: sorted RUN at a time into temporary files,
+    then merged, so that no more than RUN lines are held at once."""
+    runs, lines = [], iter(lines)
+    while chunk := sorted(islice(lines, RUN), key=key):
+        run = tempfile.TemporaryFile()
+        run.writelines(chunk)
+        run.seek(0)
+        runs.append(run)
+    return heapq.merge(*map(_lines_of, runs), key=key)
+
+
+def _lines_of(run) -> Iterator[bytes]:
     with run:
-        for line in run:
-            yield _path_of(line), line
+        yield from run
 
 
 class Staging:
