@@ -35,7 +35,8 @@ class Roster:
         for school in schools_of(self._content, self._folder, campaign, problems):
             if self._wanted(school):
                 self._count += 1
-                found.add(school.slug)
+                if self._slugs:  # only the schools asked for: no set of every slug
+                    found.add(school.slug)
                 if visit:
                     visit(school)
         problems.raise_if_any()
