@@ -230,9 +230,15 @@ class _Characters:
             self.other.update(text)
 
 
-def _overlay_characters(campaign: Campaign, schools: _Characters) -> tuple[str, str]:
-    """Every character drawn onto shared renders for these schools, in a stable order; and those of
-    the schools with a text the theme's font cannot draw (drawn in Noto Sans), or ''."""
+def _overlay_characters(campaign: Campaign, schools: _Characters | Iterable[School]) -> tuple[str, str]:
+    """Every character drawn onto shared renders for these schools (or their characters, gathered),
+    in a stable order; and those of the schools with a text the theme's font cannot draw (drawn in
+    Noto Sans), or ''."""
+    if not isinstance(schools, _Characters):
+        gathered = _Characters()
+        for school in schools:
+            gathered.add(school)
+        schools = gathered
     labels = [campaign.strings[lang][key] for lang in campaign.strings for key in ("footer", "contact", "meeting")]
     labels.append("0123456789 ·—")
     main = fonts.characters_of(labels + ["".join(schools.every)])
