@@ -81,7 +81,9 @@ def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schoo
 
 class TreeMeter:
     """CPU seconds (user + sys) and peak RSS of this process and every process below it, sampled
-    twice a second (psutil): the build's workers are grandchildren that RUSAGE_CHILDREN never sees."""
+    twice a second (psutil): the build's workers are grandchildren that RUSAGE_CHILDREN never sees.
+    The peaks are the kernel's own high-water marks (VmHWM; this process's is reset on entry), so a
+    spike between two samples is not missed; plain RSS samples where /proc has no VmHWM."""
 
     def __init__(self):
         import psutil
@@ -98,6 +100,7 @@ class TreeMeter:
             except self.psutil.Error:
                 continue
             self.cpu[(process.pid, process.create_time())] = times.user + times.system
+            rss = max(rss, _high_water(process.pid))
             if process.pid == self.me.pid:
                 self.peak_main = max(self.peak_main, rss)
             else:
@@ -108,6 +111,10 @@ class TreeMeter:
             self._sample()
 
     def __enter__(self) -> "TreeMeter":
+        try:  # "5" resets the peak RSS (VmHWM) to the current RSS: this meter's peak, not the process's
+            Path("/proc/self/clear_refs").write_text("5")
+        except OSError:
+            pass
         self._sample()
         self.before = sum(self.cpu.values())
         self.thread.start()
@@ -118,6 +125,17 @@ class TreeMeter:
         self.thread.join()
         self._sample()
         self.seconds = sum(self.cpu.values()) - self.before
+
+
+def _high_water(pid: int) -> int:
+    """The peak RSS of process `pid` in bytes as the kernel counts it (VmHWM), or 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def printed_progress(finished, total):

@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import OptionError, Problem, RenderError
 from .inputs.config import load_campaign
-from .inputs.roster import load_roster
+from .inputs.roster_stream import Roster
 from .model import Campaign, School
 from .pdf.packet import PacketOptions
 from .pipeline.cache import inputs_fingerprint
 from .pipeline.cache_cap import cap_from_environment, parse_size, trim
-from .pipeline.output import EntryLog, ManifestEntry, Staging, check_unique_paths, safe_join, write_manifest
+from .pipeline.output import EntryLog, ManifestEntry, Staging, write_manifest
+from .pipeline.path_check import checked
 from .pipeline.plan import KINDS, PAPERS, canonical_kinds
 from .pipeline.pool import run_all
 from .pipeline.progress import Tally, Tracked
 from .pipeline.stale import Scope, owned, previous_entries, remove_stale, sort_out
-from .pipeline.work_list import plan_work, shared_render_of
+from .pipeline.work_list import Plan, plan_work
 from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
 from .press.handouts import COUNTS
 from .press.ink import INKS
-from .press.jobs import check_press, press_jobs, press_options
+from .press.jobs import PressOptions, check_press, press_jobs, press_options
 from .press.print_shop_files import TICKET_PATHS, PrintShop
 from .render import fonts
 
@@ -87,24 +88,23 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
         campaign = load_campaign(campaign_file, options.languages)
     languages = _languages(campaign, options.languages)
     warnings = list(campaign.warnings)
-    schools: list[School] = []
+    # A roster is read again on each pass over the plan: the build holds one school at a time.
+    schools: Roster | list[School] = []
+    characters = _Characters()
     if options.roster:
-        schools, roster_warnings = load_roster(options.roster, campaign)
-        schools = _selected(schools, options.schools)
-        warnings += roster_warnings
+        schools = Roster(options.roster, campaign, options.schools, visit=characters.add)
+        warnings += schools.warnings
     work = plan_work(campaign, schools, languages, options)
     if not work:
         raise _nothing_to_build(campaign, options, languages)
     check_press(campaign, work, options.tile, options.overlap, options.booklet)
     press = press_options(options.tile, options.overlap, options.booklet, options.print_shop)
-    paths = [w.path for w in work] + [job.path for w in work for job in press_jobs(w, press)]
-    paths += TICKET_PATHS if options.print_shop else []
-    check_unique_paths(paths)
-    for path in paths:
-        safe_join(out, path)
+    previous, problems = previous_entries(out)
+    paths = checked(out, lambda: _paths(work, press, options.print_shop))  # each path checked as it passes
+    stale, kept = sort_out(out, previous, paths, _scope(options, languages))
     # The roster's characters decide the overlay font's subset; they stay out of the cache key, so
     # that changing one school does not invalidate every other school's packet.
-    main, fallback = _overlay_characters(campaign, schools)
+    main, fallback = _overlay_characters(campaign, characters)
     packets = replace(options.packets, overlay_chars=main, overlay_fallback_chars=fallback)
     setup = WorkerSetup(campaign=campaign, extra_folders=(options.roster.resolve().parent,) if options.roster else (),
                         packets=packets, limits=options.limits, key=inputs_fingerprint(campaign, _output_options(options)),
@@ -112,15 +112,12 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
     cap = parse_size(options.cache_cap) if options.cache_cap is not None else cap_from_environment()
     if options.cache:  # room for this build, sparing what other builds are using right now
         trim(options.cache, cap, used_since=time.time())
-    previous, problems = previous_entries(out)
-    stale, kept = sort_out(out, previous, paths, _scope(options, languages))
     warnings += problems
     entries, cached, started, notices = EntryLog(), 0, time.monotonic(), {}
     shop = PrintShop(campaign, duplex=options.packets.duplex, roster=str(options.roster.resolve()) if options.roster
                      else None) if options.print_shop else None
     with Staging(out) as staging:
-        shared = len({shared_render_of(item) for item in work if item.school is not None})
-        finished = Tracked(run_all(setup, work, workers=options.workers, executor=executor), Tally(work, shared))
+        finished = Tracked(run_all(setup, work, workers=options.workers, executor=executor), Tally(work, work.shared))
         for item, outcome in (progress(finished, len(work)) if progress else finished):
             if outcome.error:
                 template, message, url = outcome.error
@@ -206,18 +203,48 @@ def _scope(options: BuildOptions, languages: tuple[str, ...]) -> Scope:
                  kinds=None if set(options.only) == set(KINDS) else frozenset(options.only))
 
 
-def _overlay_characters(campaign: Campaign, schools: list[School]) -> tuple[str, str]:
-    """Every character drawn onto shared renders for these schools, in a stable order; and those of
-    the schools with a text the theme's font cannot draw (drawn in Noto Sans), or ''."""
+def _paths(work: Plan, press: PressOptions, print_shop: bool) -> Iterator[tuple[str, str | None]]:
+    """(path, school slug or None) of every file the build writes, each school's together."""
+    for item in work.in_plan_order():
+        school = item.for_school.slug if item.for_school else None
+        yield item.path, school
+        for job in press_jobs(item, press):
+            yield job.path, school
+    for path in TICKET_PATHS if print_shop else ():
+        yield path, None
+
+
+class _Characters:
+    """The characters of the schools' texts drawn onto shared renders, gathered school by school (sets,
+    not the texts): all of them, and those of texts in other scripts (Noto Sans, Arabic, Chinese) or mixed."""
+
+    def __init__(self):
+        self.every: set[str] = set()
+        self.other: set[str] = set()
+
+    def add(self, s: School) -> None:
+        """Gather the characters of school `s`."""
+        text = s.name + s.club + s.contact_name + s.contact_email + s.meeting
+        self.every.update(text)
+        if fonts.font_class(text) != "":
+            self.other.update(text)
+
+
+def _overlay_characters(campaign: Campaign, schools: _Characters | Iterable[School]) -> tuple[str, str]:
+    """Every character drawn onto shared renders for these schools (or their characters, gathered),
+    in a stable order; and those of the schools with a text the theme's font cannot draw (drawn in
+    Noto Sans), or ''."""
+    if not isinstance(schools, _Characters):
+        gathered = _Characters()
+        for school in schools:
+            gathered.add(school)
+        schools = gathered
     labels = [campaign.strings[lang][key] for lang in campaign.strings for key in ("footer", "contact", "meeting")]
     labels.append("0123456789 ·—")
-    texts = [s.name + s.club + s.contact_name + s.contact_email + s.meeting for s in schools]
-    main = fonts.characters_of(labels + texts)
-    # Texts in other scripts (Noto Sans, Arabic, Chinese), mixed ones, and labels of such a language.
-    others = [text for text in texts + labels if fonts.font_class(text) != ""]
+    main = fonts.characters_of(labels + ["".join(schools.every)])
     if any(fonts.font_class(label) != "" for label in labels):  # a school's Latin name amid Arabic words
-        others = texts + labels
-    return main, fonts.characters_of(labels + others) if others else ""
+        return main, main
+    return main, fonts.characters_of(labels + ["".join(schools.other)]) if schools.other else ""
 
 
 def _output_options(options: BuildOptions) -> tuple:
@@ -238,17 +265,6 @@ def _languages(campaign: Campaign, wanted: tuple[str, ...] | None) -> tuple[str,
         raise OptionError("--lang", f"{', '.join(unknown)} is not a language of this campaign "
                                     f"(it has: {', '.join(campaign.languages)})")
     return tuple(dict.fromkeys(spelling[lang.casefold()] for lang in wanted))
-
-
-def _selected(schools: list[School], slugs: tuple[str, ...]) -> list[School]:
-    if not slugs:
-        return schools
-    known = {school.slug for school in schools}
-    unknown = [slug for slug in slugs if slug not in known]
-    if unknown:
-        raise OptionError("--school", f"no school with slug {', '.join(unknown)} in the roster "
-                                      f"(slugs: {', '.join(sorted(known))})")
-    return [school for school in schools if school.slug in slugs]
 
 
 __all__ = ["BuildOptions", "BuildResult", "PAPERS", "build"]

@@ -6,6 +6,7 @@ import difflib
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import Problem, ProblemCollector
@@ -46,14 +47,31 @@ def load_roster(path: Path, campaign: Campaign) -> tuple[list[School], list[Prob
     """Every school of the roster, and the warnings; raises InputError listing every problem by row and column."""
     path = path.resolve()
     problems = ProblemCollector(str(path))
-    sheet = spreadsheet.is_spreadsheet(path)
-    content = spreadsheet.read_records(path, problems, MAX_ROSTER_BYTES) if sheet else _decode(path, problems)
+    content = read_content(path, problems)
     if content is None:
         problems.raise_if_any()
-    rows, letters = _table(content, problems) if sheet else _rows(content, problems)
-    schools = _schools(rows, letters, path.parent, campaign, problems)
+    schools = list(schools_of(content, path.parent, campaign, problems))
     problems.raise_if_any()
     return schools, [p for p in problems.problems if p.warning]
+
+
+def read_content(path: Path, problems: ProblemCollector) -> str | list[list[str]] | None:
+    """A roster file's text (CSV), or its cells (a spreadsheet); None, with the problem recorded, if unreadable."""
+    if spreadsheet.is_spreadsheet(path):
+        return spreadsheet.read_records(path, problems, MAX_ROSTER_BYTES)
+    return _decode(path, problems)
+
+
+def schools_of(content: str | bytes | list[list[str]], folder: Path, campaign: Campaign,
+               problems: ProblemCollector, checked: bool = False) -> Iterator[School]:
+    """The schools of a roster's content (read_content's, or a CSV's text as UTF-8) one at a time, as
+    they are read. The problems reach `problems` in the order load_roster has always listed them: the
+    header's, the rows' shapes, then the schools' own (those last once every row is read). A roster
+    `checked` already is read again without the checks that only find problems."""
+    rows, letters = _table(content, problems) if isinstance(content, list) else _rows(content, problems)
+    found = ProblemCollector(problems.file)
+    yield from _schools(rows, letters, folder, campaign, found, checked)
+    problems.problems += [problem for problem in found.problems if problem not in problems.problems]
 
 
 def _decode(path: Path, problems: ProblemCollector) -> str | None:
@@ -96,56 +114,67 @@ def _decode(path: Path, problems: ProblemCollector) -> str | None:
     return text
 
 
-def _rows(text: str, problems: ProblemCollector) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
-    """(spreadsheet row, {column: value}) for every non-empty data row, and each column's letter."""
-    sample = text[:8192]
+def _rows(text: str | bytes, problems: ProblemCollector) -> tuple[Iterator[tuple[int, dict[str, str]]], dict[str, str]]:
+    """(spreadsheet row, {column: value}) for every non-empty data row of a CSV's text (or its UTF-8,
+    decoded a little at a time as the rows are read), and each column's letter."""
+    sample = text[:8192] if isinstance(text, str) else text[:32768].decode("utf-8", "ignore")[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     # Only the delimiter is guessed: spreadsheets always quote with " and double it inside a cell,
     # and the sniffer's guesses about that can garble names.
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True))
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else io.TextIOWrapper(io.BytesIO(text), "utf-8", newline="")
+    records = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True)
     return _table(records, problems)
 
 
-def _table(records: list[list[str]], problems: ProblemCollector) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
-    """The rows of a table whose record i is spreadsheet row i + 1 (a CSV's or a sheet's), header first."""
-    if not records:
+def _table(records: Iterable[list[str]], problems: ProblemCollector) -> tuple[Iterator[tuple[int, dict[str, str]]], dict[str, str]]:
+    """The rows of a table whose record i is spreadsheet row i + 1 (a CSV's or a sheet's), header first:
+    the header is checked at once, the rows as they are read."""
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
         problems.add("", "is empty: it needs a header row with at least a 'name' column")
-        return [], {}
-    header = [_column(h) for h in records[0]]
+        return iter(()), {}
+    header = [_column(h) for h in first]
     for index, column in enumerate(header):
         if column and column not in COLUMNS:
             guess = _suggest(column)
             hint = f"; did you mean {guess!r}?" if guess else f" (known: {', '.join(COLUMNS)})"
-            problems.add(f"row 1, column {_letter(index)}", f"unknown column {records[0][index]!r} is ignored{hint}",
+            problems.add(f"row 1, column {_letter(index)}", f"unknown column {first[index]!r} is ignored{hint}",
                          warning=True)
         if column and header.index(column) != index:
             problems.add(f"row 1, column {_letter(index)}", f"column {column!r} appears again "
                          f"(first in column {_letter(header.index(column))})")
     if "name" not in header:
-        meant = [h for h, column in zip(records[0], header) if column and _suggest(column) == "name"]
+        meant = [h for h, column in zip(first, header) if column and _suggest(column) == "name"]
         hint = f"; if {meant[0]!r} holds the schools' names, rename it 'name'" if meant else ""
-        problems.add("row 1", f"has no 'name' column (found: {', '.join(repr(h) for h in records[0])}){hint}")
-        return [], {}
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
+        problems.add("row 1", f"has no 'name' column (found: {', '.join(repr(h) for h in first)}){hint}")
+        return iter(()), {}
+    letters = {column: _letter(header.index(column)) for column in COLUMNS if column in header}
+    return _data_rows(records, header, problems), letters
+
+
+def _data_rows(records: Iterator[list[str]], header: list[str], problems: ProblemCollector) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row, {column: value}) for each non-empty record after the header, as it is read."""
+    found = False
+    for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(header) and any(cell.strip() for cell in record[len(header):]):
             problems.add(f"row {number}", f"has {len(record)} cells but the header has {len(header)} "
                                           "(a stray delimiter, or a missing quote?)")
-        rows.append((number, {column: (record[i].strip() if i < len(record) else "")
-                              for i, column in enumerate(header) if column in COLUMNS}))
-    if not rows:
+        found = True
+        yield number, {column: (record[i].strip() if i < len(record) else "")
+                       for i, column in enumerate(header) if column in COLUMNS}
+    if not found:
         problems.add("", "has a header but no schools")
-    letters = {column: _letter(header.index(column)) for column in COLUMNS if column in header}
-    return rows, letters
 
 
-def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, problems: ProblemCollector) -> list[School]:
-    schools, seen_names, seen_slugs = [], {}, {}
+def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, problems: ProblemCollector,
+             checked: bool = False) -> Iterator[School]:
+    seen_names, seen_slugs = {}, {}
     for number, row in rows:
         def where(column: str, number: int = number) -> str:
             return f"row {number}, column {letters.get(column, '?')} ({column})"
@@ -154,7 +183,7 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         if not name:
             problems.add(where("name"), "is empty: every school needs a name")
             continue
-        for column in ("name", "club", "contact_name", "meeting", "logo_alt"):
+        for column in () if checked else ("name", "club", "contact_name", "meeting", "logo_alt"):
             if INVISIBLE_RE.search(row.get(column, "")):
                 problems.add(where(column), "contains invisible or text-direction control characters")
             missing = fonts.missing_characters(row.get(column, "")) if column != "logo_alt" else []
@@ -177,6 +206,8 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         elif slug in seen_slugs and not duplicate:  # a duplicate school is reported once, by name
             problems.add(where("slug"), f"{slug!r} is also the output folder of row {seen_slugs[slug]}")
         seen_slugs.setdefault(slug, number)
+        if checked:  # nothing to compare the next rows with: the roster is known to be free of duplicates
+            seen_names.clear(), seen_slugs.clear()
         languages = _languages(row.get("languages", ""), campaign, where("languages"), problems)
         paper = _choice(row, "paper", PACKET_PAPERS, campaign.default_paper, where, problems)
         audience = _choice(row, "audience", AUDIENCES + ("both",), campaign.default_audience, where, problems)
@@ -190,12 +221,11 @@ def _schools(rows, letters: dict[str, str], folder: Path, campaign: Campaign, pr
         logo = images.check_logo(folder, row.get("logo", ""), where("logo"), problems) if row.get("logo") else None
         if row.get("logo") and not row.get("logo_alt"):
             problems.add(where("logo_alt"), "a logo needs alt text describing it for screen readers")
-        schools.append(School(row=number, name=name, slug=slug, languages=languages, paper=paper, audience=audience,
-                              club=row.get("club", ""), contact_name=row.get("contact_name", ""),
-                              contact_email=email, meeting=row.get("meeting", ""), logo=logo,
-                              logo_alt=row.get("logo_alt", ""), grade_band=grade_band, poster_paper=posters, link=link,
-                              copies=school_copies))
-    return schools
+        yield School(row=number, name=name, slug=slug, languages=languages, paper=paper, audience=audience,
+                     club=row.get("club", ""), contact_name=row.get("contact_name", ""),
+                     contact_email=email, meeting=row.get("meeting", ""), logo=logo,
+                     logo_alt=row.get("logo_alt", ""), grade_band=grade_band, poster_paper=posters, link=link,
+                     copies=school_copies)
 
 
 def _languages(value: str, campaign: Campaign, where: str, problems: ProblemCollector) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,14 +43,13 @@ class CacheInfo:
     entries: int
 
 
-def _records(folder: Path) -> list[tuple[float, int, str]]:
-    """(last used, bytes, path) of every record: the files in the key folders (locks and half-written
-    files are not records)."""
-    found = []
+def _records(folder: Path) -> Iterator[tuple[float, int, str]]:
+    """(last used, bytes, path) of every record, one at a time (a cache of 100,000 records would take
+    tens of MB as a list): the files in the key folders (locks and half-written files are not records)."""
     try:
         shelves = list(os.scandir(folder))
     except OSError:
-        return []
+        return
     for shelf in shelves:
         if not shelf.is_dir(follow_symlinks=False):
             continue
@@ -58,16 +58,17 @@ def _records(folder: Path) -> list[tuple[float, int, str]]:
                 if entry.name.endswith((".lock", ".part")) or not entry.is_file(follow_symlinks=False):
                     continue
                 stat = entry.stat(follow_symlinks=False)
-                found.append((stat.st_mtime, stat.st_size, entry.path))
+                yield stat.st_mtime, stat.st_size, entry.path
         except OSError:
             continue
-    return found
 
 
 def info(folder: Path) -> CacheInfo:
     """The cache's size and number of records."""
-    records = _records(folder)
-    return CacheInfo(folder, sum(size for _, size, _ in records), len(records))
+    size = entries = 0
+    for _, bytes_, _ in _records(folder):
+        size, entries = size + bytes_, entries + 1
+    return CacheInfo(folder, size, entries)
 
 
 def clear(folder: Path) -> CacheInfo:
@@ -85,19 +86,41 @@ def trim(folder: Path, cap: int, used_since: float | None = None) -> CacheInfo:
     record used since `used_since` (a running build's start: what it wrote or read); what is left.
 
     A record removed while another build wanted it only costs that build a render: a missing record
-    is a cache miss."""
-    records = _records(folder)
-    total = sum(size for _, size, _ in records)
-    kept = len(records)
-    if total > cap:
-        spare_from = (used_since - CLOCK_MARGIN) if used_since is not None else time.time() + CLOCK_MARGIN
-        for used, size, path in sorted(records):
-            if total <= cap or used >= spare_from:
-                break
-            try:
-                os.unlink(path)
-            except OSError:
-                continue
-            total -= size
-            kept -= 1
+    is a cache miss. The records are gone through twice, never held: first the bytes last used in each
+    second, which tell the second up to which records go; then those records go, and those of that
+    second itself (the only ones held) oldest first, as many as needed."""
+    spare_from = (used_since - CLOCK_MARGIN) if used_since is not None else time.time() + CLOCK_MARGIN
+    total = kept = 0
+    per_second: dict[int, int] = {}  # bytes last used in each second, of the records that may go
+    for used, size, _ in _records(folder):
+        total, kept = total + size, kept + 1
+        if used < spare_from:
+            per_second[int(used)] = per_second.get(int(used), 0) + size
+    excess, last = total - cap, None
+    for second in sorted(per_second) if excess > 0 else ():
+        last, excess = second, excess - per_second[second]
+        if excess <= 0:
+            break
+    if last is None:
+        return CacheInfo(folder, total, kept)
+    boundary = []  # the records of the last second, of which only the oldest may go
+    for used, size, path in _records(folder):
+        if used < spare_from and int(used) <= last:
+            if int(used) == last:
+                boundary.append((used, size, path))
+            elif _remove(path):
+                total, kept = total - size, kept - 1
+    for used, size, path in sorted(boundary):
+        if total <= cap:
+            break
+        if _remove(path):
+            total, kept = total - size, kept - 1
     return CacheInfo(folder, total, kept)
+
+
+def _remove(path: str) -> bool:
+    try:
+        os.unlink(path)
+    except OSError:
+        return False
+    return True

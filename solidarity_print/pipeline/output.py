@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import shutil
@@ -9,8 +10,9 @@ import tempfile
 import threading
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from ..errors import OutputError
@@ -135,25 +137,26 @@ def write_manifest(out: Path, entries: Sequence[ManifestEntry], also: Iterable[M
     return path
 
 
+RUN = 4096  # entries sorted in memory at once when a manifest is put in path order
+
+
 class EntryLog(Sequence):
     """A build's manifest entries in the order they finished, kept in an unnamed temporary file (one
-    JSON line each) and read back on demand: what stays in memory is a path and an offset per file."""
+    JSON line each) and read back on demand: what stays in memory is an offset (8 bytes) per file."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
         weakref.finalize(self, self._file.close)  # the file goes with the last reference to the entries
         self._offsets = array("q")
-        self._paths: list[str] = []
         self._end = 0
 
     def append(self, path: str, entry: ManifestEntry) -> None:
-        """Add `entry` (whose path is `path`: the build's own string, so it is not held twice)."""
-        line = json.dumps(vars(entry), ensure_ascii=False).encode("utf-8") + b"\n"
+        """Add `entry` (whose path is `path`)."""
+        line = entry_line(entry)
         self._file.seek(self._end)
         self._file.write(line)
         self._offsets.append(self._end)
         self._end += len(line)
-        self._paths.append(path)
 
     def __len__(self) -> int:
         return len(self._offsets)
@@ -168,18 +171,47 @@ class EntryLog(Sequence):
         for index in range(len(self)):
             yield self[index]
 
+    def lines(self) -> Iterator[bytes]:
+        """Each entry as its JSON line, in the order they were added."""
+        for offset in self._offsets:
+            self._file.seek(offset)
+            yield self._file.readline()
+
     def in_path_order(self, also: Iterable[ManifestEntry] = ()) -> Iterator[ManifestEntry]:
-        """These entries and `also`, merged in path order."""
-        order = sorted(range(len(self)), key=self._paths.__getitem__)
-        others = sorted(also, key=lambda e: e.path)
-        mine = 0
-        for other in others:
-            while mine < len(order) and self._paths[order[mine]] < other.path:
-                yield self[order[mine]]
-                mine += 1
-            yield other
-        for index in order[mine:]:
-            yield self[index]
+        """These entries and `also` (another EntryLog, or a list), merged in path order, sorted on disk."""
+        others = also.lines() if isinstance(also, EntryLog) else map(entry_line, also)
+        for line in heapq.merge(*(sorted_on_disk(lines, path_of) for lines in (self.lines(), others)), key=path_of):
+            yield ManifestEntry(**json.loads(line))
+
+
+def entry_line(entry: ManifestEntry) -> bytes:
+    """`entry` as an EntryLog's line."""
+    return json.dumps(vars(entry), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def path_of(line: bytes) -> str:
+    """The path of an EntryLog line (its first key, as vars(ManifestEntry) orders them)."""
+    return _DECODER.raw_decode(line.decode("utf-8"), len('{"path": '))[0]
+
+
+_DECODER = json.JSONDecoder()
+
+
+def sorted_on_disk(lines: Iterable[bytes], key: Callable[[bytes], str]) -> Iterator[bytes]:
+    """`lines` (each ending in a newline) in `key` order: sorted RUN at a time into temporary files,
+    then merged, so that no more than RUN lines are held at once."""
+    runs, lines = [], iter(lines)
+    while chunk := sorted(islice(lines, RUN), key=key):
+        run = tempfile.TemporaryFile()
+        run.writelines(chunk)
+        run.seek(0)
+        runs.append(run)
+    return heapq.merge(*map(_lines_of, runs), key=key)
+
+
+def _lines_of(run) -> Iterator[bytes]:
+    with run:
+        yield from run
 
 
 class Staging:
@@ -191,7 +223,7 @@ class Staging:
 
     def __init__(self, out: Path):
         self.out = out
-        self.paths: list[str] = []
+        self.count = 0  # files staged
 
     def __enter__(self) -> "Staging":
         self.created_out = not self.out.exists()
@@ -200,37 +232,50 @@ class Staging:
             for stale in self.out.glob(".staging-*"):  # left by a build that was killed
                 shutil.rmtree(stale, ignore_errors=True)
             self.folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out))
+            # Where each staged file goes, a line each in staging order: not a list that grows with the files.
+            self.index = open(os.path.join(self.folder, ".index"), "w", encoding="utf-8", newline="\n")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.out}: {exc.strerror or exc}") from None
         return self
 
     def add(self, relative: str, data: bytes) -> None:
         """Stage one finished file (flat in the staging folder: one folder per school is made once, at commit)."""
-        staged = os.path.join(self.folder, f"{len(self.paths)}-{relative.rpartition('/')[2]}")
+        staged = os.path.join(self.folder, f"{self.count}-{relative.rpartition('/')[2]}")
+        if "\n" in relative:  # the index's separator
+            raise OutputError(f"cannot write a file whose name holds a line break: {relative!r}")
         try:
             with open(staged, "wb") as handle:  # synced once, in commit
                 handle.write(data)
+            self.index.write(relative + "\n")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.folder}: {exc.strerror or exc}") from None
-        self.paths.append(relative)
+        self.count += 1
 
     def commit(self) -> None:
         """Move every staged file to its final path, after one sync that puts them all on disk."""
+        self.index.close()
         os.sync()
-        folders: set[str] = set()
-        for index, relative in enumerate(self.paths):
+        with open(self.index.name, encoding="utf-8", newline="\n") as lines:
+            self._move(lines)
+        self.committed = True
+
+    def _move(self, lines: Iterable[str]) -> None:
+        folders: set[str] = set()  # made already: a school's files are staged close together
+        for index, relative in enumerate(line[:-1] for line in lines):
             target = _target(self.out, relative)
             parent, name = os.path.split(target)
             try:
                 if parent not in folders:
                     os.makedirs(parent, exist_ok=True)
+                    if len(folders) > 1024:  # those of schools long done
+                        folders.clear()
                     folders.add(parent)
                 os.replace(os.path.join(self.folder, f"{index}-{name}"), target)
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-        self.committed = True
 
     def __exit__(self, *exc_info) -> None:
+        self.index.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         if not getattr(self, "committed", False) and self.created_out:
             shutil.rmtree(self.out, ignore_errors=True)

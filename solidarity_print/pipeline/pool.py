@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
@@ -25,23 +25,30 @@ QUICK = 0.05  # seconds per item, from sending a task to its result, below which
 ON_EXECUTOR = 64  # items in flight on an executor of unknown size (a Dask cluster)
 
 
-def run_all(setup: WorkerSetup, items: list[Work], *, workers: int | None = None,
+def run_all(setup: WorkerSetup, items: Collection[Work], *, workers: int | None = None,
             executor: Executor | None = None, in_flight: int | None = None) -> Iterator[tuple[Work, Outcome]]:
     """Yield (item, outcome) for every item: first those the cache has (read here, without starting a
     worker), then the others as they finish on `executor` or on a new pool of `workers` processes.
 
     At most `in_flight` items are submitted and not yet handed on at any time, and a finished item's
-    bytes are released as soon as the caller has taken them: memory does not grow with the items."""
-    cache = Cache(setup.cache) if setup.cache else None
-    missing = []
-    for item in items:
-        hit = _from_cache(setup, cache, item) if cache else None
+    bytes are released as soon as the caller has taken them: memory does not grow with the items.
+    `items` (a list, or a work_list.Plan that plans them again) is gone through twice with a cache:
+    what is remembered in between is one byte per item, not the items."""
+    if not setup.cache:
+        if len(items):
+            yield from _run_missing(setup, items, len(items), workers, executor, in_flight)
+        return
+    cache = Cache(setup.cache)
+    missing = bytearray(len(items))
+    for index, item in enumerate(items):
+        hit = _from_cache(setup, cache, item)
         if hit:
             yield item, hit
         else:
-            missing.append(item)
-    if missing:
-        yield from _run_missing(setup, missing, workers, executor, in_flight)
+            missing[index] = 1
+    if count := missing.count(1):
+        yield from _run_missing(setup, (item for index, item in enumerate(items) if missing[index]), count, workers,
+                                executor, in_flight)
 
 
 def _from_cache(setup: WorkerSetup, cache: Cache, item: Work) -> Outcome | None:
@@ -59,10 +66,11 @@ def _from_cache(setup: WorkerSetup, cache: Cache, item: Work) -> Outcome | None:
     return Outcome(hit[0], hit[1], cached=True, derived=derived)
 
 
-def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, executor: Executor | None,
+def _run_missing(setup: WorkerSetup, items: Iterable[Work], count: int, workers: int | None, executor: Executor | None,
                  in_flight: int | None) -> Iterator[tuple[Work, Outcome]]:
+    """The `count` `items` rendered on `executor` or a pool of our own, each pair yielded once it is done."""
     own = executor is None
-    processes = max(1, min(workers or os.cpu_count() or 1, len(items) or 1))
+    processes = max(1, min(workers or os.cpu_count() or 1, count or 1))
     if own:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["solidarity_print.pipeline.forkserver_setup"])
@@ -70,7 +78,7 @@ def _run_missing(setup: WorkerSetup, items: list[Work], workers: int | None, exe
         executor = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_install,
                                        initargs=(setup, line.end))
     window = in_flight or (PER_PROCESS * processes if own else ON_EXECUTOR)
-    most = max(1, min(BATCH, len(items) // (2 * window))) if own and not in_flight else 1
+    most = max(1, min(BATCH, count // (2 * window))) if own and not in_flight else 1
     batch = 1
     queue = iter(items)
     running: dict[Future, tuple[tuple[Work, ...], float]] = {}  # the task's items, when it was sent

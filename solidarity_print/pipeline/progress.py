@@ -4,7 +4,8 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator
+from itertools import islice
 
 RATE_WINDOW = 30.0  # seconds of finished files the speed is measured over: recent, yet steady
 # No time left is told before the speed has been measured this long and over this many files: the
@@ -17,16 +18,21 @@ class Tally:
     """Counts a build's finished items; `words()` says where it stands at any moment, also while the
     shared renders every school's files are drawn onto are being made and no file finishes."""
 
-    def __init__(self, items: Sequence, shared: int = 0, clock: Callable[[], float] = time.monotonic):
-        """`items` are the build's Work (a school's carry `school`); the first `shared` of them each
-        start a shared render."""
+    def __init__(self, items: Collection, shared: int = 0, clock: Callable[[], float] = time.monotonic):
+        """`items` are the build's Work (a school's carry `school`), a list or a work_list.Plan (which
+        counts a school's files when asked: files_of); the first `shared` of them each start a shared render."""
         self.clock = clock
         self.started = clock()
         self.files = len(items)
         self.shared = shared
-        self.leaders = {id(item) for item in items[:shared]}  # what a shared render waits for
-        self.left_per_school = Counter(item.school.slug for item in items if item.school is not None)
-        self.schools = len(self.left_per_school)
+        self.leaders = {item.path for item in islice(items, shared)}  # what a shared render waits for
+        self.files_of = getattr(items, "files_of", None)
+        if self.files_of is None:  # a list: counted here
+            counts = Counter(item.school.slug for item in items if item.school is not None)
+            self.files_of, self.schools = (lambda school: counts[school.slug]), len(counts)
+        else:
+            self.schools = items.schools
+        self.left_per_school: dict[str, int] = {}  # the schools with files still to finish, once one has
         self.done = self.schools_done = self.shared_done = 0
         self.recent: deque[float] = deque()  # when each of the recent files finished
         self.measured_from = self.started  # speed counts from here: the start, or the end of the shared renders
@@ -35,7 +41,7 @@ class Tally:
         """One more item finished."""
         now = self.clock()
         self.done += 1
-        if id(item) in self.leaders:
+        if item.path in self.leaders:
             self.shared_done += 1
             if self.shared_done == self.shared:  # from now on files finish at the build's own pace
                 self.recent.clear()
@@ -49,6 +55,8 @@ class Tally:
 
     def _count_school(self, item) -> None:
         if item.school is not None:
+            if item.school.slug not in self.left_per_school:
+                self.left_per_school[item.school.slug] = self.files_of(item.school)
             self.left_per_school[item.school.slug] -= 1
             if not self.left_per_school[item.school.slug]:
                 self.schools_done += 1

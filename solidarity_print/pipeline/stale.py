@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError, Problem
 from .cache import file_hash
-from .output import MANIFEST, ManifestEntry, safe_join
+from .output import MANIFEST, EntryLog, ManifestEntry, entry_line, path_of, safe_join, sorted_on_disk
 
 # The --only name that makes each kind of file the manifest lists.
 ONLY_OF_KIND = {"poster": "posters", "flyer": "flyers", "guide": "guides", "excerpt": "excerpts", "packet": "packets"}
@@ -47,37 +48,77 @@ def owned(entry: ManifestEntry, roster: bool) -> ManifestEntry:
     return entry
 
 
-def previous_entries(out: Path) -> tuple[list[ManifestEntry], list[Problem]]:
-    """The entries of OUT/manifest.json as the last build left it; none, with a warning, if it cannot be read."""
+def previous_entries(out: Path) -> tuple[EntryLog, list[Problem]]:
+    """The entries of OUT/manifest.json as the last build left it, kept on disk as they are read (an
+    EntryLog); none, with a warning, if it cannot be read."""
     path = out / MANIFEST
     if not path.is_file():
-        return [], []
+        return EntryLog(), []
     try:
-        files = json.loads(path.read_text(encoding="utf-8"))["files"]
-        return [entry for entry in map(_entry, files) if entry is not None], []
+        try:
+            return _logged(_entries_by_line(path)), []
+        except ValueError:  # not laid out one entry a line (edited by hand?): read whole
+            files = json.loads(path.read_text(encoding="utf-8"))["files"]
+            return _logged(entry for entry in map(_entry, files) if entry is not None), []
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        return [], [Problem(str(path), "", f"cannot be read ({exc}): files of earlier builds were neither removed "
-                                           "nor listed again", warning=True)]
+        return EntryLog(), [Problem(str(path), "", f"cannot be read ({exc}): files of earlier builds were neither "
+                                                   "removed nor listed again", warning=True)]
 
 
-def sort_out(out: Path, previous: list[ManifestEntry], written: list[str],
-             scope: Scope) -> tuple[list[ManifestEntry], list[ManifestEntry]]:
+def _entries_by_line(path: Path) -> Iterator[ManifestEntry]:
+    """The entries of a manifest laid out as write_manifest writes it, one a line; ValueError otherwise."""
+    with open(path, encoding="utf-8") as lines:
+        if lines.readline() != '{"files": [\n':
+            raise ValueError("not one entry a line")
+        for line in lines:
+            if line == "]}\n":
+                if lines.read().strip():
+                    raise ValueError("more after the list")
+                return
+            entry = _entry(json.loads(line.rstrip("\n").removesuffix(",")))
+            if entry is not None:
+                yield entry
+    raise ValueError("the list does not end")
+
+
+def _logged(entries: Iterable[ManifestEntry]) -> EntryLog:
+    log = EntryLog()
+    for entry in entries:
+        log.append(entry.path, entry)
+    return log
+
+
+def sort_out(out: Path, previous: EntryLog | list[ManifestEntry], written: Iterable[str],
+             scope: Scope) -> tuple[EntryLog, EntryLog]:
     """Split the previous build's entries into those now stale (in scope, not written again) and
-    the entries to keep listing (out of scope, not written again, file still there)."""
+    the entries to keep listing (out of scope, not written again, file still there), both kept on
+    disk. Both sides are sorted on disk and compared in one pass: neither this build's paths (gone
+    through once) nor the previous manifest's are held."""
     # One file on case-insensitive file systems: never remove what this build just wrote.
-    again = {path.casefold() for path in written}
-    stale, kept = [], []
-    for entry in previous:
-        if entry.path.casefold() in again:
+    again = sorted_on_disk((json.dumps(path.casefold(), ensure_ascii=False).encode() + b"\n" for path in written),
+                           json.loads)
+    earlier = previous.lines() if isinstance(previous, EntryLog) else map(entry_line, previous)
+    stale, kept = EntryLog(), EntryLog()
+    folded = map(json.loads, again)
+    written_next = next(folded, None)
+    for line in sorted_on_disk(earlier, _folded_path):
+        entry, key = ManifestEntry(**json.loads(line)), _folded_path(line)
+        while written_next is not None and written_next < key:
+            written_next = next(folded, None)
+        if written_next == key:
             continue
         if scope.covers(entry):
-            stale.append(entry)
+            stale.append(entry.path, entry)
         elif (target := _target(out, entry.path)) is not None and target.is_file():
-            kept.append(entry)
+            kept.append(entry.path, entry)
     return stale, kept
 
 
-def remove_stale(out: Path, stale: list[ManifestEntry]) -> tuple[int, list[Problem]]:
+def _folded_path(line: bytes) -> str:
+    return path_of(line).casefold()
+
+
+def remove_stale(out: Path, stale: Iterable[ManifestEntry]) -> tuple[int, list[Problem]]:
     """Remove these files (and the folders that leaves empty, up to `out`); return how many were
     removed, and a warning for each that was kept: changed since the build wrote it (someone fixed or
     replaced it by hand), reached through a link out of `out`, or not removable."""
