@@ -206,6 +206,7 @@ def sorted_on_disk(lines: Iterable[bytes], key: Callable[[bytes], str]) -> Itera
         run.writelines(chunk)
         run.seek(0)
         runs.append(run)
+        del chunk  # before the next is read: one run in memory, not two
     return heapq.merge(*map(_lines_of, runs), key=key)
 
 
@@ -238,14 +239,15 @@ class Staging:
             raise OutputError(f"cannot write to {self.out}: {exc.strerror or exc}") from None
         return self
 
-    def add(self, relative: str, data: bytes) -> None:
-        """Stage one finished file (flat in the staging folder: one folder per school is made once, at commit)."""
+    def add(self, relative: str, data: bytes | Iterable[bytes]) -> None:
+        """Stage one finished file, its bytes whole or a piece at a time (flat in the staging folder:
+        one folder per school is made once, at commit)."""
         staged = os.path.join(self.folder, f"{self.count}-{relative.rpartition('/')[2]}")
         if "\n" in relative:  # the index's separator
             raise OutputError(f"cannot write a file whose name holds a line break: {relative!r}")
         try:
             with open(staged, "wb") as handle:  # synced once, in commit
-                handle.write(data)
+                handle.write(data) if isinstance(data, bytes) else handle.writelines(data)
             self.index.write(relative + "\n")
         except OSError as exc:
             raise OutputError(f"cannot write to {self.folder}: {exc.strerror or exc}") from None

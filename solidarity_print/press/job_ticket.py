@@ -5,10 +5,13 @@ import csv
 import io
 import json
 import math
+import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from ..inputs.copies import DEFAULT
 from ..model import Campaign, School
+from ..pipeline.output import sorted_on_disk
 
 TICKET = "print/job-ticket"  # .csv and .json, under the output folder
 PAPER_WORDS = {"tabloid": "tabloid 11 × 17 in", "letter": "letter 8.5 × 11 in", "a4": "A4 210 × 297 mm",
@@ -77,20 +80,66 @@ def _finishing(piece: str, paper: str, page_papers: list[str]) -> str:
     return "; ".join(steps + ["staple top left"])
 
 
+class Ticket:
+    """The job ticket's rows, kept on disk as they come (a line of JSON each) with running totals, so
+    that a state's 60,000 print-shop files cost the build no memory; sorted on disk when written."""
+
+    def __init__(self):
+        self._lines = tempfile.TemporaryFile()
+        self.totals = {"files": 0, "copies": 0, "sheets": 0}
+
+    def add(self, row: TicketRow) -> None:
+        self._lines.write(json.dumps(asdict(row), ensure_ascii=False).encode("utf-8") + b"\n")
+        self.totals["files"] += 1
+        self.totals["copies"] += row.copies
+        self.totals["sheets"] += row.sheets
+
+    def files(self, campaign_name: str) -> dict[str, Iterator[bytes]]:
+        """{relative path: its bytes, a piece at a time} of the ticket as CSV (for a spreadsheet) and
+        JSON (for a script), the rows by school, language, piece and file."""
+        return {f"{TICKET}.csv": self._csv(), f"{TICKET}.json": self._json(campaign_name)}
+
+    def _rows(self) -> Iterator[dict]:
+        self._lines.flush()
+        self._lines.seek(0)
+        return map(json.loads, sorted_on_disk(iter(self._lines.readline, b""), key=_order))
+
+    def _csv(self) -> Iterator[bytes]:
+        # utf-8-sig: Excel opens a CSV with a BOM as UTF-8, so accented school names survive.
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(TicketRow.__dataclass_fields__)
+        yield text.getvalue().encode("utf-8-sig")
+        for row in self._rows():
+            text.seek(0)
+            text.truncate()
+            writer.writerow([_cell(value) for value in row.values()])
+            yield text.getvalue().encode("utf-8")
+
+    def _json(self, campaign_name: str) -> Iterator[bytes]:
+        # As json.dumps(..., indent=1) writes the whole: {"campaign": …, "rows": […], "totals": {…}}.
+        yield f'{{\n "campaign": {json.dumps(campaign_name, ensure_ascii=False)},\n "rows": ['.encode("utf-8")
+        first = True
+        for row in self._rows():
+            item = json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+            yield (("\n  " if first else ",\n  ") + item).encode("utf-8")
+            first = False
+        totals = json.dumps(self.totals, indent=1).replace("\n", "\n ")
+        close = "]" if first else "\n ]"
+        yield f'{close},\n "totals": {totals}\n}}\n'.encode("utf-8")
+
+
 def ticket_files(rows: list[TicketRow], campaign_name: str) -> dict[str, bytes]:
-    """{relative path: bytes} of the ticket as CSV (for a spreadsheet) and JSON (for a script)."""
-    rows = sorted(rows, key=lambda row: (row.school, row.lang, row.piece, row.file))
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
-    header = list(TicketRow.__dataclass_fields__)
-    writer.writerow(header)
+    """{relative path: bytes} of the ticket of `rows`, as a Ticket writes it."""
+    ticket = Ticket()
     for row in rows:
-        writer.writerow([_cell(value) for value in asdict(row).values()])
-    totals = {"files": len(rows), "copies": sum(row.copies for row in rows), "sheets": sum(row.sheets for row in rows)}
-    data = {"campaign": campaign_name, "rows": [asdict(row) for row in rows], "totals": totals}
-    # utf-8-sig: Excel opens a CSV with a BOM as UTF-8, so accented school names survive.
-    return {f"{TICKET}.csv": text.getvalue().encode("utf-8-sig"),
-            f"{TICKET}.json": (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+        ticket.add(row)
+    return {path: b"".join(pieces) for path, pieces in ticket.files(campaign_name).items()}
+
+
+def _order(line: bytes) -> tuple:
+    row = json.loads(line)
+    return row["school"], row["lang"], row["piece"], row["file"]
 
 
 def _cell(value):

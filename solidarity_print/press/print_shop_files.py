@@ -1,6 +1,7 @@
 """A build's print-shop files: where they go, the image check and the job ticket (the files are made in press/jobs.py)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, Problem
@@ -42,7 +43,7 @@ class PrintShop:
         self.campaign = campaign
         self.duplex = duplex
         self.roster = roster
-        self.rows: list[job_ticket.TicketRow] = []
+        self.rows = job_ticket.Ticket()
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -51,14 +52,15 @@ class PrintShop:
         if made.entry.kind != KIND:
             return
         self._check_images(screen, made.soft_images, school)
-        self.rows.append(job_ticket.ticket_row(made.entry, screen, self.campaign, school, duplex=self.duplex,
+        self.rows.add(job_ticket.ticket_row(made.entry, screen, self.campaign, school, duplex=self.duplex,
                                                page_papers=list(made.page_papers)))
 
-    def ticket(self) -> dict[str, bytes]:
-        """The job ticket files; raises InputError naming every image below print resolution first."""
+    def ticket(self) -> dict[str, Iterator[bytes]]:
+        """The job ticket files, a piece at a time; raises InputError naming every image below print
+        resolution first."""
         if self.errors:
             raise InputError(self.errors + self.warnings)
-        return job_ticket.ticket_files(self.rows, self.campaign.name[self.campaign.languages[0]])
+        return self.rows.files(self.campaign.name[self.campaign.languages[0]])
 
     def _check_images(self, entry: ManifestEntry, images, school: School | None) -> None:
         """An image below 150 ppi at its printed size is an error, below 300 a warning; a school's
