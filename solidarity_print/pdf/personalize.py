@@ -30,7 +30,8 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     the club line is set in `accent`, the cover's colour (as templates/cover.html's CSS sets it)."""
     full_name = school.name
     school = _as_drawn(school)
-    if typefaces.pick(school.name, True, rtl) is None:  # first, as it fails most often (a name in another script)
+    name_face = typefaces.pick(school.name, True, rtl)
+    if name_face is None:  # first, as it fails most often (a name in another script)
         return None
     body_pages = base.pages - base.front_pages
     footer_texts = [t["footer"].format(school=school.name, page=n, pages=body_pages) for n in range(1, body_pages + 1)]
@@ -38,7 +39,7 @@ def personalize(base, template: PacketTemplate, school, t: dict[str, str], typef
     org = _org_line(school)
     longest_footer = max(footer_texts, key=len, default="")
     # Each text in one face, chosen for the whole text: a name is never drawn in two typefaces.
-    faces = dict(name=typefaces.pick(school.name, True, rtl), club=typefaces.pick(school.club, True, rtl),
+    faces = dict(name=name_face, club=typefaces.pick(school.club, True, rtl),
                  contact_label=typefaces.pick(t["contact"], True, rtl), contact=typefaces.pick(contact, False, rtl),
                  meeting_label=typefaces.pick(t["meeting"], True, rtl), meeting=typefaces.pick(school.meeting, False, rtl),
                  org=typefaces.pick(org, False, rtl), footer=typefaces.pick("".join(footer_texts), False, rtl))

@@ -86,6 +86,7 @@ class Ticket:
 
     def __init__(self):
         self._lines = tempfile.TemporaryFile()
+        self._sorted = None  # the lines in order, once the ticket is written
         self.totals = {"files": 0, "copies": 0, "sheets": 0}
 
     def add(self, row: TicketRow) -> None:
@@ -100,9 +101,15 @@ class Ticket:
         return {f"{TICKET}.csv": self._csv(), f"{TICKET}.json": self._json(campaign_name)}
 
     def _rows(self) -> Iterator[dict]:
-        self._lines.flush()
-        self._lines.seek(0)
-        return map(json.loads, sorted_on_disk(iter(self._lines.readline, b""), key=_order))
+        """The rows in the ticket's order: sorted on disk once, then read for each file."""
+        if self._sorted is None:
+            self._lines.flush()
+            self._lines.seek(0)
+            self._sorted = tempfile.TemporaryFile()
+            self._sorted.writelines(sorted_on_disk(iter(self._lines.readline, b""), key=_order))
+            self._lines.close()
+        self._sorted.seek(0)
+        return map(json.loads, iter(self._sorted.readline, b""))
 
     def _csv(self) -> Iterator[bytes]:
         # utf-8-sig: Excel opens a CSV with a BOM as UTF-8, so accented school names survive.
@@ -127,14 +134,6 @@ class Ticket:
         totals = json.dumps(self.totals, indent=1).replace("\n", "\n ")
         close = "]" if first else "\n ]"
         yield f'{close},\n "totals": {totals}\n}}\n'.encode("utf-8")
-
-
-def ticket_files(rows: list[TicketRow], campaign_name: str) -> dict[str, bytes]:
-    """{relative path: bytes} of the ticket of `rows`, as a Ticket writes it."""
-    ticket = Ticket()
-    for row in rows:
-        ticket.add(row)
-    return {path: b"".join(pieces) for path, pieces in ticket.files(campaign_name).items()}
 
 
 def _order(line: bytes) -> tuple:
