@@ -24,3 +24,20 @@ def test_a_rebuild_takes_the_print_files_from_the_cache_with_the_same_bytes(tmp_
     assert again.cached == len(again.entries) == 18
     assert files_of(again) == files_of(first)
     assert {path: data for path, data in files_of(first).items() if "/print/" not in path} == files_of(plain)
+
+
+def records(cache) -> int:
+    return sum(1 for path in cache.rglob("*") if path.is_file() and path.suffix != ".lock")
+
+
+def test_a_file_and_its_print_files_are_one_cache_record(tmp_path):
+    # Each record is a file created on disk, the largest cost of a district's print build: print
+    # files ride in their source's record, so a print build creates no more records than a plain one.
+    roster = tmp_path / "schools.csv"
+    roster.write_text("name,slug,languages,paper\nLincoln High,lincoln,en,letter\nOak Middle,oak,en,letter\n",
+                      encoding="utf-8")
+    options = BuildOptions(roster=roster, only=("posters", "flyers"), workers=1)
+    plain = build(None, tmp_path / "plain", BuildOptions(**{**vars(options), "cache": tmp_path / "plain-cache"}))
+    printed = build(None, tmp_path / "print", BuildOptions(**{**vars(options), **PRINT, "cache": tmp_path / "print-cache"}))
+    assert len(printed.entries) == len(plain.entries) * 2 + 12  # a print-shop file each, and 12 posters tiled
+    assert records(tmp_path / "print-cache") == records(tmp_path / "plain-cache")

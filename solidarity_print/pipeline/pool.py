@@ -52,18 +52,16 @@ def run_all(setup: WorkerSetup, items: Collection[Work], *, workers: int | None 
 
 
 def _from_cache(setup: WorkerSetup, cache: Cache, item: Work) -> Outcome | None:
-    """The item's file and its print files from the cache, or None unless all of them are there."""
+    """The item's file and its print files from the cache (one record holds both), or None unless all are there."""
     key = _key(setup, item)
-    hit = cache.get(key)
-    if hit is None:
-        return None
-    derived: tuple[PressFile, ...] | None = ()
     if jobs := press_jobs(item, setup.press):
         record = cache.get_record(press_key(key, jobs))
-        derived = press_files_of(record) if record else None
-        if derived is None or [made.path for made in derived] != [job.path for job in jobs]:
+        found = press_files_of(record) if record else None
+        if found is None or [made.path for made in found[2]] != [job.path for job in jobs]:
             return None
-    return Outcome(hit[0], hit[1], cached=True, derived=derived)
+        return Outcome(found[0], found[1], cached=True, derived=found[2])
+    hit = cache.get(key)
+    return Outcome(hit[0], hit[1], cached=True) if hit else None
 
 
 def _run_missing(setup: WorkerSetup, items: Iterable[Work], count: int, workers: int | None, executor: Executor | None,

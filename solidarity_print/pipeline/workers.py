@@ -170,10 +170,10 @@ def _timed_render(setup: WorkerSetup, item: Work, maker: DocumentMaker, packets:
         if time.monotonic() - started > setup.limits.seconds:
             return Outcome(None, None, too_slow)  # an interruption was swallowed on the way
         if cache and setup.keep:
-            if not hit:
+            if jobs:  # the file and its print files in one record (a normal build's record, if any, stays)
+                cache.put_record(press_key(key, jobs), *press_record(data, entry, derived))
+            elif not hit:
                 cache.put(key, data, entry)
-            if jobs:
-                cache.put_record(press_key(key, jobs), *press_record(derived))
         return Outcome(data, entry, derived=derived)
     except _OutOfTime:
         return Outcome(None, None, too_slow)

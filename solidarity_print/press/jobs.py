@@ -132,22 +132,26 @@ def make_press_files(jobs: list[PressJob], data: bytes, entry: ManifestEntry, ca
 
 
 def press_key(source_key: str, jobs: list[PressJob]) -> str:
-    """The cache key of the print files `jobs` of the source cached under `source_key`."""
+    """The cache key of a file cached under `source_key` together with its print files `jobs`."""
     return hashlib.sha256(f"{source_key}|press|{jobs!r}".encode()).hexdigest()
 
 
-def press_record(files: tuple[PressFile, ...]) -> tuple[dict, bytes]:
-    """The files as one cache record: their details, and their bytes one after another."""
+def press_record(data: bytes, entry: ManifestEntry, files: tuple[PressFile, ...]) -> tuple[dict, bytes]:
+    """A file and its print files as one cache record: their details, and their bytes one after
+    another. One record, not one for the file and one for its print files: a build writes tens of
+    thousands of records, and each costs a file created on disk, which is what a print build pays most for."""
     details = [dict(entry=vars(f.entry), size=len(f.data), page_papers=f.page_papers,
                     soft_images=[[i.page, *i.pixels, *i.inches] for i in f.soft_images]) for f in files]
-    return dict(files=details), b"".join(f.data for f in files)
+    return dict(source=dict(entry=vars(entry), size=len(data)), files=details), b"".join([data, *(f.data for f in files)])
 
 
-def press_files_of(record: tuple[dict, bytes]) -> tuple[PressFile, ...] | None:
-    """The files of a cache record (press_record), or None if it is not one."""
+def press_files_of(record: tuple[dict, bytes]) -> tuple[bytes, ManifestEntry, tuple[PressFile, ...]] | None:
+    """The file, its entry and its print files from a cache record (press_record), or None if it is not one."""
     details, data = record
-    files, at = [], 0
+    files = []
     try:
+        source = ManifestEntry(**details["source"]["entry"])
+        at = details["source"]["size"]
         for item in details["files"]:
             entry = ManifestEntry(**item["entry"])
             images = tuple(PlacedImage(page, (width, height), (across, up))
@@ -156,7 +160,7 @@ def press_files_of(record: tuple[dict, bytes]) -> tuple[PressFile, ...] | None:
             at += item["size"]
     except (KeyError, TypeError, ValueError):
         return None
-    return tuple(files) if at == len(data) else None
+    return (data[:details["source"]["size"]], source, tuple(files)) if at == len(data) else None
 
 
 def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
