@@ -34,11 +34,42 @@ def deflate(data: bytes, level: int = 6) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+@dataclass(frozen=True)
+class Packed:
+    """Objects packed once into a compressed object stream numbered `container`, to be appended
+    unchanged to many files: what every school's update of one shared render repeats."""
+
+    container: int
+    numbers: tuple[int, ...]
+    body: bytes  # the object stream as written after "N 0 obj\n", its endobj line included
+
+
+def pack(objects: dict[int, bytes], container: int) -> Packed:
+    """`objects` (number -> body) as one object stream numbered `container`."""
+    numbers, body = _object_stream(objects)
+    return Packed(container, numbers, body)
+
+
+def _object_stream(objects: dict[int, bytes]) -> tuple[tuple[int, ...], bytes]:
+    """The numbers of `objects` in their order in the stream, and the stream after "N 0 obj\n"."""
+    numbers = tuple(sorted(objects))
+    index, bodies, position = [], [], 0
+    for number in numbers:
+        index.append(b"%d %d" % (number, position))
+        bodies.append(objects[number])
+        position += len(objects[number]) + 1
+    head = b" ".join(index) + b"\n"
+    packed = deflate(head + b"\n".join(bodies) + b"\n", 6)
+    return numbers, (b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                     % (len(numbers), len(head), len(packed))) + packed + b"\nendstream\nendobj\n"
+
+
 def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
-                  streams: dict[int, tuple[bytes, bytes]]) -> bytes:
+                  streams: dict[int, tuple[bytes, bytes]], packed: Packed | None = None) -> bytes:
     """`base` followed by an update: `objects` (number -> body, e.g. b"<< /S /P >>") packed into one
     compressed object stream, `streams` (number -> (dictionary entries but /Length, encoded data))
-    written plainly, and a cross-reference stream pointing back at the base's, as PDF 1.5 allows.
+    written plainly, `packed` (objects packed before, none of them among `objects`) as it is, and a
+    cross-reference stream pointing back at the base's, as PDF 1.5 allows.
 
     A school's packet changes a few dozen of the shared render's thousand-odd objects; writing only
     those keeps the per-school cost independent of the size of the shared pages."""
@@ -50,19 +81,17 @@ def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
         out += b"%d 0 obj\n<< %s /Length %d >>\nstream\n" % (number, entries_text, len(data))
         out += data + b"\nendstream\nendobj\n"
     next_number = max([trailer.size, *(n + 1 for n in objects), *(n + 1 for n in streams)])
+    object_streams = []  # (number, its objects' numbers, body)
+    if packed:
+        object_streams.append((packed.container, packed.numbers, packed.body))
+        next_number = max(next_number, packed.container + 1)
     if objects:
-        container, next_number = next_number, next_number + 1
-        index, bodies, position = [], [], 0
-        for order, number in enumerate(sorted(objects)):
-            index.append(b"%d %d" % (number, position))
-            bodies.append(objects[number])
-            position += len(objects[number]) + 1
-            entries[number] = (2, container, order)
-        head = b" ".join(index) + b"\n"
-        packed = deflate(head + b"\n".join(bodies) + b"\n", 6)
+        object_streams.append((next_number, *_object_stream(objects)))
+        next_number += 1
+    for container, numbers, body in object_streams:
         entries[container] = (1, len(out), 0)
-        out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-                % (container, len(objects), len(head), len(packed))) + packed + b"\nendstream\nendobj\n"
+        out += b"%d 0 obj\n" % container + body
+        entries.update((number, (2, container, order)) for order, number in enumerate(numbers))
     xref_number, xref_offset = next_number, len(out)
     entries[xref_number] = (1, xref_offset, 0)
     numbers = sorted(entries)

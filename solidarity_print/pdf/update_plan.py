@@ -18,7 +18,7 @@ from typing import Any
 
 import pikepdf
 
-from .pdf_update import Trailer, deflate
+from .pdf_update import Packed, Trailer, deflate, pack
 
 # Object numbers left free after a shared render's own for each school's update (its structure
 # elements, a logo's mask, its object stream): a revision's new objects are numbered after them.
@@ -165,6 +165,13 @@ class Revision:
         it adds no object where the revision's go, and redefines none it changes but `allowed`."""
         return (tail.trailer.size <= self.first_new and data.startswith(self.base)
                 and not (self.touched & tail.defined.keys()) - allowed)
+
+    def packed(self, leave: frozenset[int] = frozenset()) -> Packed:
+        """The revision's objects but `leave` (those each school's update writes itself) packed once,
+        numbered after every object of the revision: no school's update numbers an object there."""
+        numbers = [*self.objects, *self.streams]
+        return pack({number: body for number, body in self.objects.items() if number not in leave},
+                    max(self.first_new, *(number + 1 for number in numbers)))
 
 
 def plan_revision(base: bytes, edit: Callable[[pikepdf.Pdf], Any]) -> tuple[Revision, Any] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from ..pdf.pdf_update import append_update, pdf_text
+from ..pdf.pdf_update import Packed, append_update, pdf_text
 from ..pdf.update_plan import (Plans, Revision, Tail, base_length, defined_object, defined_stream, entries_of, plan_revision,
                                read_tail)
 from .print_shop import PrintShopFile, _bleed_page, _drop_screen_parts, _xmp, output_intent
@@ -33,6 +33,7 @@ class ShopPlan:
     """A shared render's print-shop edit and what every school's print-shop file of it shares."""
 
     revision: Revision
+    packed: Packed  # the revision's objects, packed once
     pages: int
     trim: tuple[float, float]
     bleed: float
@@ -70,8 +71,8 @@ def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, s
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"solidarity-print:print-shop:{source_hash}")
     xmp = _xmp(title, lang, f"{created:%Y-%m-%d}T00:00:00Z", plan.producer, author, document_id).encode()
     # PDF/X-4 is defined on PDF 1.6; the header says so (the same length: every offset stays right).
-    made = append_update(b"%PDF-1.6" + data[8:], tail.trailer, {**plan.revision.objects, plan.info: info},
-                         {**plan.revision.streams, plan.metadata: (b"/Type /Metadata /Subtype /XML", xmp)})
+    made = append_update(b"%PDF-1.6" + data[8:], tail.trailer, {plan.info: info},
+                         {**plan.revision.streams, plan.metadata: (b"/Type /Metadata /Subtype /XML", xmp)}, plan.packed)
     # in page order, each page's own images before the school's drawing, as images_of reads them
     images = tuple(sorted(plan.images + _drawn_images(data, tail, plan), key=lambda image: image.page))
     return PrintShopFile(made, plan.pages, plan.trim, plan.bleed, plan.page_trims, images)
@@ -108,7 +109,7 @@ def _plan(base: bytes) -> ShopPlan | None:
     if {info, metadata} & revision.touched:
         return None
     (width, height), bleed = trims[0]
-    return ShopPlan(revision, len(trims), (width, height), bleed, tuple(size for size, _ in trims), images, info,
+    return ShopPlan(revision, revision.packed(), len(trims), (width, height), bleed, tuple(size for size, _ in trims), images, info,
                     metadata, entries, producer, content_pages, page_images)
 
 
@@ -128,7 +129,11 @@ def _drawn_images(data: bytes, tail: Tail, plan: ShopPlan) -> tuple[PlacedImage,
     """The images a school's update draws (a packet cover's logo), at the size its drawing gives them."""
     found = []
     for number, page in plan.content_pages.items():
-        stream = defined_stream(data, tail, number) if number in tail.defined else None
+        # A school's drawing places only its own image (a logo, pdf/personalize.py), which its update
+        # defines in place of the shared render's placeholder: other pages need not be read.
+        if number not in tail.defined or not any(image in tail.defined for image, _, _ in plan.page_images[page].values()):
+            continue
+        stream = defined_stream(data, tail, number)
         if stream is None or b" Do" not in stream[1]:  # most pages get text only: a footer, a club line
             continue
         content = stream[1]

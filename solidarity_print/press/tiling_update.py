@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from ..pdf.pdf_update import append_update
+from ..pdf.pdf_update import Packed, append_update
 from ..pdf.update_plan import Plans, Revision, base_length, defined_object, defined_stream, plan_revision, read_tail
 from .tags import _OPENING
 from .tiling import Grid, _marked_boxes, check_tiling, tile_page
@@ -34,6 +34,7 @@ class TilePlan:
     """A shared render's tiles and what a school's update of them needs."""
 
     revision: Revision
+    packed: Packed  # the revision's objects but the sheets' parent-tree arrays, packed once
     grid: Grid
     origin: tuple[float, float, float]  # the poster's left, bottom and height, in its own coordinates
     overlay: int  # object number of the poster's overlay stream (the school's drawing)
@@ -73,7 +74,8 @@ def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
     if len(items) - 1 != plan.shared_mcids + len(openings) or [int(o["mcid"]) for o in openings] != list(
             range(plan.shared_mcids, plan.shared_mcids + len(openings))):
         return None
-    objects, streams = dict(plan.revision.objects), dict(plan.revision.streams)
+    objects = {number: plan.revision.objects[number] for number, _, _ in plan.sheet_arrays}
+    streams = dict(plan.revision.streams)
     next_mcid = [count for _, _, count in plan.sheet_arrays]
     owned: list[list[int]] = [[] for _ in plan.sheet_pages]
     pieces: list[list[bytes]] = [[] for _ in plan.sheet_pages]
@@ -100,7 +102,7 @@ def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
         if owned[sheet]:
             number, shared, _ = plan.sheet_arrays[sheet]
             objects[number] = b"[%s]" % b" ".join([shared] + [b"%d 0 R" % e for e in owned[sheet]])
-    return append_update(data, tail.trailer, objects, streams), len(plan.sheet_pages)
+    return append_update(data, tail.trailer, objects, streams, plan.packed), len(plan.sheet_pages)
 
 
 def _home(sequence: bytes, plan: TilePlan) -> int | None:
@@ -178,7 +180,8 @@ def _plan(base: bytes, paper: str, overlap: float, words: dict[str, str]) -> Til
     revision, (grid, origin, overlay, marked, shared, fonts, pages, parts, arrays) = planned
     if {overlay, marked} & revision.touched:
         return None
-    return TilePlan(revision, grid, origin, overlay, marked, shared, pages, parts, arrays, fonts)
+    packed = revision.packed(frozenset(number for number, _, _ in arrays))
+    return TilePlan(revision, packed, grid, origin, overlay, marked, shared, pages, parts, arrays, fonts)
 
 
 def _metrics(font: pikepdf.Dictionary) -> tuple[dict[int, float], float, float, float]:
