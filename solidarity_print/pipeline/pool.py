@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
 from ..errors import RenderError
-from ..press.jobs import PressFile, press_files_of, press_jobs, press_key
+from ..press.jobs import press_files_of, press_jobs, press_key
 from . import lifeline
 from .cache import Cache
 from .workers import Outcome, Work, WorkerSetup, _install, _key, _render_batch, _template, render_work

@@ -16,8 +16,8 @@ from .booklet import impose_booklet
 from .handouts import handout_sheet
 from .ink import print_path
 from .print_shop import print_shop_pdf
-from .print_shop_update import print_shop_update
 from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
+from .print_shop_update import print_shop_update
 from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
 from .tiling_update import tile_update
