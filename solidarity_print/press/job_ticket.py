@@ -7,7 +7,7 @@ import json
 import math
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..inputs.copies import DEFAULT
 from ..model import Campaign, School
@@ -90,7 +90,8 @@ class Ticket:
         self.totals = {"files": 0, "copies": 0, "sheets": 0}
 
     def add(self, row: TicketRow) -> None:
-        self._lines.write(json.dumps(asdict(row), ensure_ascii=False).encode("utf-8") + b"\n")
+        # vars, not dataclasses.asdict: its deep copy of every value costs more than the rest of a row
+        self._lines.write(json.dumps(vars(row), ensure_ascii=False).encode("utf-8") + b"\n")
         self.totals["files"] += 1
         self.totals["copies"] += row.copies
         self.totals["sheets"] += row.sheets
