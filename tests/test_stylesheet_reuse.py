@@ -19,7 +19,8 @@ from solidarity_print.resources import ASSETS
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = load_campaign(None)
 JOBS = {job.path: job for job in plan_campaign(CAMPAIGN, languages=("en", "ar"), only=("posters", "flyers"))}
-FLYER, POSTER = sorted(p for p in JOBS if "/flyers/" in p)[1], sorted(p for p in JOBS if "/posters/" in p and "ar/" in p)[0]
+FLYERS = sorted(path for path in JOBS if "/flyers/" in path)
+FLYER, POSTER = FLYERS[1], sorted(path for path in JOBS if path.startswith("ar/posters/"))[0]
 # One job made in a fresh process: nothing parsed before it.
 FRESH = """
 import sys
@@ -27,7 +28,8 @@ from solidarity_print.inputs.config import load_campaign
 from solidarity_print.pipeline.plan import plan_campaign
 from solidarity_print.render.documents import DocumentMaker
 campaign = load_campaign(None)
-job = {job.path: job for job in plan_campaign(campaign, languages=("en", "ar"), only=("posters", "flyers"))}[sys.argv[1]]
+jobs = plan_campaign(campaign, languages=("en", "ar"), only=("posters", "flyers"))
+job = {job.path: job for job in jobs}[sys.argv[1]]
 sys.stdout.buffer.write(DocumentMaker(campaign).make(job)[0])
 """
 
@@ -46,7 +48,7 @@ def file_parses(monkeypatch) -> list[str]:
 
 def test_each_file_parsed_once_and_bytes_as_in_a_fresh_process(file_parses):
     maker = DocumentMaker(CAMPAIGN)
-    maker.make(JOBS[sorted(p for p in JOBS if "/flyers/" in p)[0]])
+    maker.make(JOBS[FLYERS[0]])
     flyer, poster = maker.make(JOBS[FLYER])[0], maker.make(JOBS[POSTER])[0]
     css = ASSETS / "css"
     # WeasyPrint alone parses base.css and flyer.css for each flyer, base.css and poster.css again.

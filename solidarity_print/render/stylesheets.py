@@ -57,6 +57,8 @@ class _Recording(cssselect2.Matcher):
 
 
 class _Warned(logging.Handler):
+    """Notes whether WeasyPrint warned while a sheet was parsed."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.any = False
@@ -124,10 +126,9 @@ def _linked(stylesheets: Stylesheets, href, media_type, url_fetcher, font_config
     key = (url, media_type, data)
     parsed = stylesheets.parsed.get(url)
     if parsed is None or parsed.key != key or parsed.font_config is not font_config:
-        parsed = _parse(data, url, media_type, url_fetcher, font_config, counter_style, color_profiles, layers)
+        parsed = _parse(key, url_fetcher, font_config, counter_style, color_profiles, layers)
         stylesheets.parses += 1
         if parsed.key is not None:
-            parsed.key = key
             stylesheets.parsed[url] = parsed
     else:
         # A var() value reports an invalid substitution once per sheet; a new render reports it anew.
@@ -139,11 +140,11 @@ def _linked(stylesheets: Stylesheets, href, media_type, url_fetcher, font_config
     return sheet
 
 
-def _parse(data: bytes, url: str, media_type, url_fetcher, font_config, counter_style, color_profiles,
-           layers) -> _Parsed:
-    """Parse a stylesheet file as WeasyPrint does for a <link> (the bytes decoded as it decodes a
-    fetched file without a charset), its @page rules kept apart. A sheet that logged a warning is
-    not kept (key None): each render must log it again, and so fail."""
+def _parse(key: tuple, url_fetcher, font_config, counter_style, color_profiles, layers) -> _Parsed:
+    """Parse the stylesheet file of `key` (URL, media type, bytes) as WeasyPrint does for a <link>
+    (the bytes decoded as it decodes a fetched file without a charset), its @page rules kept apart.
+    A sheet that logged a warning gets no key, so it is not kept: each render must log it again, and fail."""
+    url, media_type, data = key
     matcher, warned = _Recording(), _Warned()
     LOGGER.addHandler(warned)
     try:
@@ -154,8 +155,8 @@ def _parse(data: bytes, url: str, media_type, url_fetcher, font_config, counter_
         LOGGER.removeHandler(warned)
     declarations = [declaration for payload, _layer in matcher.payloads for declaration in payload]
     declarations += [declaration for _rule, _selectors, page in sheet.page_rules for declaration in page]
-    pending = list({id(value): value for _name, value, _important in declarations if isinstance(value, Pending)}.values())
-    return _Parsed(None if warned.any else (), sheet, pending, font_config)
+    pending = {id(value): value for _name, value, _important in declarations if isinstance(value, Pending)}
+    return _Parsed(None if warned.any else key, sheet, list(pending.values()), font_config)
 
 
 if not getattr(weasyprint_css.find_stylesheets, "_reuses", False):
