@@ -17,6 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..errors import RenderError
 from ..resources import ASSETS
 from .fetcher import FolderFetcher, RefusedURL
+from .stylesheets import Stylesheets
 
 PDF_VARIANT = "pdf/ua-1"
 # Far beyond any poster headline (11 in of type); larger sizes overflow Pango and print nothing.
@@ -163,10 +164,13 @@ class Renderer:
         self.base_url = ASSETS.as_uri() + "/"
         # One font configuration for every document, so that pages of several can share one PDF.
         self.font_config = FontConfiguration()
+        # The stylesheet files parsed so far; their @font-face fonts are registered in font_config.
+        self.stylesheets = Stylesheets()
 
     def layout(self, html: str, *, template: str) -> LaidOut:
         """Lay `html` out into pages (not yet written)."""
         fetcher = FolderFetcher(**self._fetcher_args)
+        fetcher.stylesheets = self.stylesheets  # where stylesheets.py finds them during the render
         with _watch(template, fetcher):
             document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher).render(font_config=self.font_config)
             pages = [_inspect_page(page._page_box) for page in document.pages]
