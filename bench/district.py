@@ -82,29 +82,35 @@ def timed_build(roster: Path, out: Path, cache: Path | None, workers: int, schoo
 class TreeMeter:
     """CPU seconds (user + sys) and peak RSS of this process and every process below it, sampled
     twice a second (psutil): the build's workers are grandchildren that RUSAGE_CHILDREN never sees.
-    The peaks are the kernel's own high-water marks (VmHWM; this process's is reset on entry), so a
-    spike between two samples is not missed; plain RSS samples where /proc has no VmHWM."""
+    A process counts its own time and that of the children it has reaped: a worker that exits is
+    reaped by the forkserver, whose count then holds all of the worker's time, so none is lost
+    between two samples (the worker's own entry is dropped then). The peaks are the kernel's own
+    high-water marks (VmHWM; this process's is reset on entry), so a spike between two samples is
+    not missed; plain RSS samples where /proc has no VmHWM."""
 
     def __init__(self):
         import psutil
         self.psutil, self.me = psutil, psutil.Process()
-        self.cpu: dict[int, float] = {}
+        self.cpu: dict[tuple, float] = {}  # (pid, start time) -> CPU seconds
         self.peak_main = self.peak_worker = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
+        alive = {}
         for process in [self.me, *self.me.children(recursive=True)]:
             try:
                 times, rss = process.cpu_times(), process.memory_info().rss
+                key = (process.pid, process.create_time())
             except self.psutil.Error:
                 continue
-            self.cpu[(process.pid, process.create_time())] = times.user + times.system
+            alive[key] = times.user + times.system + times.children_user + times.children_system
             rss = max(rss, _high_water(process.pid))
             if process.pid == self.me.pid:
                 self.peak_main = max(self.peak_main, rss)
             else:
                 self.peak_worker = max(self.peak_worker, rss)
+        self.cpu = alive
 
     def _run(self) -> None:
         while not self.stop.wait(0.5):
@@ -123,6 +129,7 @@ class TreeMeter:
     def __exit__(self, *exc) -> None:
         self.stop.set()
         self.thread.join()
+        time.sleep(0.5)  # the build's workers have exited: time for the forkserver to reap them
         self._sample()
         self.seconds = sum(self.cpu.values()) - self.before
 
