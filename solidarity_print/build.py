@@ -20,8 +20,9 @@ from .pipeline.plan import KINDS, PAPERS, canonical_kinds
 from .pipeline.pool import run_all
 from .pipeline.progress import Tally, Tracked
 from .pipeline.stale import Scope, owned, previous_entries, remove_stale, sort_out
+from .pipeline.work_item import Work
 from .pipeline.work_list import Plan, plan_work
-from .pipeline.workers import Limits, Outcome, Work, WorkerSetup
+from .pipeline.workers import Limits, Outcome, WorkerSetup
 from .press.handouts import COUNTS
 from .press.ink import INKS
 from .press.jobs import PressOptions, check_press, press_jobs, press_options

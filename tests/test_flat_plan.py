@@ -13,7 +13,8 @@ from solidarity_print.inputs.roster import load_roster
 from solidarity_print.model import School
 from solidarity_print.pipeline import pool
 from solidarity_print.pipeline.output import ManifestEntry, sha256
-from solidarity_print.pipeline.workers import Outcome, Work
+from solidarity_print.pipeline.work_item import Work
+from solidarity_print.pipeline.workers import Outcome
 
 KIT = ("posters", "flyers", "packets")  # twelve files a school
 

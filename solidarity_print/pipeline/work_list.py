@@ -10,7 +10,7 @@ from ..pdf.packet import document_variant, packet_variant
 from ..press.handouts import handout_jobs
 from ..press.ink import black_jobs
 from .plan import handout_paper, plan_campaign, poster_paper
-from .workers import Work
+from .work_item import Work
 
 if TYPE_CHECKING:
     from ..build import BuildOptions

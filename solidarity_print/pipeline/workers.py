@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import RenderError, SolidarityError
-from ..model import Campaign, School
+from ..model import Campaign
 from ..pdf.packet import PacketMaker, PacketOptions
 from ..press.handouts import make_handout
 from ..press.jobs import PressFile, PressOptions, make_press_files, press_jobs, press_key, press_record
@@ -20,7 +20,8 @@ from ..render.fonts import characters_of
 from . import lifeline
 from .cache import Cache, item_key
 from .output import ManifestEntry, sha256
-from .plan import Job, plan_campaign, poster_paper
+from .plan import Job
+from .work_item import Work, job_of
 
 
 @dataclass(frozen=True)
@@ -29,50 +30,6 @@ class Limits:
 
     memory_mb: int = 3072
     seconds: int = 180
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    """One unit of rendering: a document, or a school's packet or own poster or flyer in one language.
-
-    A school's items carry no Job: a build holds tens of thousands of them, and a Job's context holds
-    the campaign, so the worker plans the job again from the school (job_of)."""
-
-    path: str
-    job: Job | None = None
-    school: School | None = None
-    lang: str = ""
-    kind: str = ""  # without a job: "packet", "poster" or "flyer" of the school
-    ink: str = "color"  # a packet's ink: "black" for its office-printer twin
-
-    @property
-    def for_school(self) -> School | None:
-        """The school the file is made for (a packet's, or a personalised document's), or None."""
-        return self.school or (self.job.context.get("school") if self.job else None)
-
-    @property
-    def for_paper(self) -> bool:
-        """True for a file that is itself made for paper (a black twin, a hand-out): print-shop
-        files, tiles and booklets are made of the screen files only."""
-        return self.ink != "color" or bool(self.job and (self.job.context.get("ink") or self.job.context.get("handout")))
-
-
-def job_of(setup: WorkerSetup, item: Work) -> Job | None:
-    """The Job of a document item (None for a packet), planned again for a school's poster or flyer."""
-    if item.job is not None or item.kind == "packet":
-        return item.job
-    key = (setup.key, item.school, item.lang, item.kind)
-    if key not in _planned:
-        if len(_planned) >= 64:  # a worker sees a school's items close together: a few schools suffice
-            _planned.clear()
-        school = item.school
-        _planned[key] = {job.path: job for job in plan_campaign(
-            setup.campaign, languages=(item.lang,), only=(item.kind + "s",), paper=poster_paper(school),
-            handout=school.paper, school=school)}
-    return _planned[key][item.path]
-
-
-_planned: dict[tuple, dict[str, Job]] = {}
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
 from .tiling_update import tile_update
 
-if TYPE_CHECKING:  # the workers run these jobs: a real import would be circular
-    from ..pipeline.workers import Work
+if TYPE_CHECKING:  # for type hints only
+    from ..pipeline.work_item import Work
 
 POINTS_PER_INCH = 72
 DEFAULT_OVERLAP = 0.5  # inches

@@ -21,6 +21,7 @@ from ..pipeline import workers
 from ..pipeline.cache import inputs_fingerprint
 from ..pipeline.output import MANIFEST
 from ..pipeline.plan import poster_paper
+from ..pipeline.work_item import Work
 from ..press.print_shop_files import TICKET_PATHS
 from .jobs import Entry
 from .preview import PREVIEWS, PreviewImage, file_in_worker, preview_in_worker
@@ -76,7 +77,7 @@ class Builder:
         found = {name: self.images.get(key) for name, key in keys.items()}
         wanted = tuple(name for name, image in found.items() if image is None)
         if wanted:
-            item = workers.Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet")
+            item = Work(f"{school.slug}/{lang}/packet.pdf", school=school, lang=lang, kind="packet")
             setup = replace(setup, campaign=None)
             images, error = await self._in_worker(preview_in_worker, setup, None, item, wanted)
             if images is None:  # a worker new to this campaign: send it once

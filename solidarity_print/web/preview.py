@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pypdfium2
 
-from ..pipeline.workers import Work, WorkerSetup, render_work
+from ..pipeline.work_item import Work
+from ..pipeline.workers import WorkerSetup, render_work
 
 # The images show about 160 CSS pixels wide beside the form (a third of its column): 320 pixels are
 # sharp on a 2x screen, and cost 0.44 of the 480 once used, in PDFium and in encoding.
