@@ -166,12 +166,14 @@ class Revision:
         return (tail.trailer.size <= self.first_new and data.startswith(self.base)
                 and not (self.touched & tail.defined.keys()) - allowed)
 
-    def packed(self, leave: frozenset[int] = frozenset()) -> Packed:
+    def packed(self, leave: frozenset[int] = frozenset()) -> Packed | None:
         """The revision's objects but `leave` (those each school's update writes itself) packed once,
-        numbered after every object of the revision: no school's update numbers an object there."""
-        numbers = [*self.objects, *self.streams]
-        return pack({number: body for number, body in self.objects.items() if number not in leave},
-                    max(self.first_new, *(number + 1 for number in numbers)))
+        numbered after every object of the revision: no school's update numbers an object there.
+        None if no object is left to pack."""
+        kept = {number: body for number, body in self.objects.items() if number not in leave}
+        if not kept:
+            return None
+        return pack(kept, max([self.first_new, *(number + 1 for number in [*self.objects, *self.streams])]))
 
 
 def plan_revision(base: bytes, edit: Callable[[pikepdf.Pdf], Any]) -> tuple[Revision, Any] | None:

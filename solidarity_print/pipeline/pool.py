@@ -58,9 +58,12 @@ def _from_cache(setup: WorkerSetup, cache: Cache, item: Work) -> Outcome | None:
     if jobs := press_jobs(item, setup.press):
         record = cache.get_record(press_key(key, jobs))
         found = press_files_of(record) if record else None
-        if found is None or [made.path for made in found[2]] != [job.path for job in jobs]:
+        if found is None:
             return None
-        return Outcome(found[0], found[1], cached=True, derived=found[2])
+        data, entry, derived = found
+        if [made.path for made in derived] != [job.path for job in jobs]:
+            return None
+        return Outcome(data, entry, cached=True, derived=derived)
     hit = cache.get(key)
     return Outcome(hit[0], hit[1], cached=True) if hit else None
 

@@ -33,7 +33,7 @@ class ShopPlan:
     """A shared render's print-shop edit and what every school's print-shop file of it shares."""
 
     revision: Revision
-    packed: Packed  # the revision's objects, packed once
+    packed: Packed | None  # the revision's objects, packed once
     pages: int
     trim: tuple[float, float]
     bleed: float

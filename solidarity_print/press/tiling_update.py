@@ -34,7 +34,7 @@ class TilePlan:
     """A shared render's tiles and what a school's update of them needs."""
 
     revision: Revision
-    packed: Packed  # the revision's objects but the sheets' parent-tree arrays, packed once
+    packed: Packed | None  # the revision's objects but the sheets' parent-tree arrays, packed once
     grid: Grid
     origin: tuple[float, float, float]  # the poster's left, bottom and height, in its own coordinates
     overlay: int  # object number of the poster's overlay stream (the school's drawing)
