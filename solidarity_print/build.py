@@ -126,7 +126,7 @@ def build(campaign_file: Path | Campaign | None = None, out: Path = Path("dist")
             staging.add(item.path, outcome.data)
             entries.append(item.path, owned(outcome.entry, bool(options.roster)))
             for made in outcome.derived:  # print files the worker made from the finished file's bytes
-                staging.add(made.path, made.data)
+                staging.add(made.path, made.parts(outcome.data))
                 entries.append(made.path, owned(made.entry, bool(options.roster)))
                 if shop:
                     shop.add(made, outcome.entry, item.for_school)

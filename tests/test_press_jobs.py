@@ -41,3 +41,30 @@ def test_a_file_and_its_print_files_are_one_cache_record(tmp_path):
     printed = build(None, tmp_path / "print", BuildOptions(**{**vars(options), **PRINT, "cache": tmp_path / "print-cache"}))
     assert len(printed.entries) == len(plain.entries) * 2 + 12  # a print-shop file each, and 12 posters tiled
     assert records(tmp_path / "print-cache") == records(tmp_path / "plain-cache")
+
+
+def folder_bytes(folder) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def test_a_print_file_made_as_an_update_adds_only_its_update_to_the_cache(tmp_path):
+    # A school's print-shop file and tiles are its poster plus an update: its cache record holds the
+    # poster's bytes once, not once per print file (bytes written, sent and hashed cost the most).
+    roster = tmp_path / "schools.csv"
+    roster.write_text("name,slug,languages,paper\nLincoln High,lincoln,en,letter\nOak Middle,oak,en,letter\n",
+                      encoding="utf-8")
+    options = BuildOptions(roster=roster, only=("posters",), workers=1)
+    plain = build(None, tmp_path / "plain", BuildOptions(**{**vars(options), "cache": tmp_path / "plain-cache"}))
+    printed = build(None, tmp_path / "print", BuildOptions(**{**vars(options), **PRINT, "cache": tmp_path / "print-cache"}))
+    sources = {entry.path: entry for entry in plain.entries}
+    updates = 0
+    for entry in printed.entries:
+        if entry.purpose == "print":
+            source = sources[entry.extra.get("screen_file") or entry.extra["source"]]
+            made = (printed.out / entry.path).read_bytes()
+            assert made[8:].startswith((plain.out / source.path).read_bytes()[8:])  # the poster, then an update
+            updates += len(made) - (plain.out / source.path).stat().st_size
+    assert updates > 0
+    # each record: the poster, its print files' updates, and a line of details (a few kilobytes)
+    added = folder_bytes(tmp_path / "print-cache") - folder_bytes(tmp_path / "plain-cache")
+    assert updates < added < updates + 4096 * len(plain.entries), (added, updates)

@@ -64,6 +64,24 @@ def _object_stream(objects: dict[int, bytes]) -> tuple[tuple[int, ...], bytes]:
                      % (len(numbers), len(head), len(packed))) + packed + b"\nendstream\nendobj\n"
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A file written as an update of a base file: the base, its first len(`head`) bytes replaced by
+    `head`, then `tail`. Kept apart from the base so that the files made from one base (a school's
+    print files from its poster) neither copy nor send nor cache the base's bytes once per file."""
+
+    head: bytes
+    tail: bytes
+
+    def parts(self, base: bytes) -> tuple[bytes | memoryview, ...]:
+        """The file's bytes in pieces, for writelines or a hash: none of them a copy of `base`."""
+        return self.head, memoryview(base)[len(self.head):], self.tail
+
+    def join(self, base: bytes) -> bytes:
+        """The file's bytes."""
+        return b"".join(self.parts(base))
+
+
 def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
                   streams: dict[int, tuple[bytes, bytes]], packed: Packed | None = None) -> bytes:
     """`base` followed by an update: `objects` (number -> body, e.g. b"<< /S /P >>") packed into one
@@ -73,11 +91,19 @@ def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
 
     A school's packet changes a few dozen of the shared render's thousand-odd objects; writing only
     those keeps the per-school cost independent of the size of the shared pages."""
-    out = bytearray(base if base.endswith(b"\n") else base + b"\n")
+    return extend(base, trailer, objects, streams, packed).join(base)
+
+
+def extend(base: bytes, trailer: Trailer, objects: dict[int, bytes], streams: dict[int, tuple[bytes, bytes]],
+           packed: Packed | None = None, head: bytes = b"") -> Extension:
+    """append_update of `base` (with `head` in place of its first bytes, which must leave every
+    offset as it is) as an Extension: the update alone, written for a file that starts with `base`."""
+    out = bytearray(b"" if base.endswith(b"\n") else b"\n")
+    start = len(base)  # the file's offset of out[0]
     entries: dict[int, tuple[int, int, int]] = {}  # number -> its xref row (type, field 2, field 3)
     for number in sorted(streams):
         entries_text, data = streams[number]
-        entries[number] = (1, len(out), 0)
+        entries[number] = (1, start + len(out), 0)
         out += b"%d 0 obj\n<< %s /Length %d >>\nstream\n" % (number, entries_text, len(data))
         out += data + b"\nendstream\nendobj\n"
     next_number = max([trailer.size, *(n + 1 for n in objects), *(n + 1 for n in streams)])
@@ -89,20 +115,20 @@ def append_update(base: bytes, trailer: Trailer, objects: dict[int, bytes],
         object_streams.append((next_number, *_object_stream(objects)))
         next_number += 1
     for container, numbers, body in object_streams:
-        entries[container] = (1, len(out), 0)
+        entries[container] = (1, start + len(out), 0)
         out += b"%d 0 obj\n" % container + body
         entries.update((number, (2, container, order)) for order, number in enumerate(numbers))
-    xref_number, xref_offset = next_number, len(out)
+    xref_number, xref_offset = next_number, start + len(out)
     entries[xref_number] = (1, xref_offset, 0)
     numbers = sorted(entries)
     rows = b"".join(struct.pack(">BIH", *entries[n]) for n in numbers)
-    second_id = hashlib.md5(bytes(out[len(base):])).hexdigest().encode("ascii")
+    second_id = hashlib.md5(out).hexdigest().encode("ascii")
     out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Prev %d /Root %d 0 R /Info %d 0 R "
             b"/ID [<%s> <%s>] /Length %d >>\nstream\n"
             % (xref_number, xref_number + 1, _index(numbers), trailer.startxref, trailer.root, trailer.info,
                trailer.first_id.hex().encode("ascii"), second_id, len(rows)))
     out += rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_offset
-    return bytes(out)
+    return Extension(head, bytes(out))
 
 
 def _index(numbers: list[int]) -> bytes:

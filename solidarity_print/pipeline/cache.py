@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import version
@@ -64,13 +64,20 @@ class Cache:
             pass
         return details, data
 
-    def put_record(self, key: str, details: dict, data: bytes, digest: str | None = None) -> None:
-        """Store `data` with its details (one line of JSON, with the data's SHA-256, then the bytes);
-        `digest` is that SHA-256 when the caller has it already. Failures to write the cache never fail a build."""
-        header = json.dumps(dict(details, sha256=digest or hashlib.sha256(data).hexdigest()), ensure_ascii=False).encode("utf-8")
+    def put_record(self, key: str, details: dict, data: bytes | Sequence[bytes], digest: str | None = None) -> None:
+        """Store `data` (bytes, or pieces stored one after another) with its details (one line of
+        JSON, with the data's SHA-256, then the bytes); `digest` is that SHA-256 when the caller has
+        it already. Failures to write the cache never fail a build."""
+        pieces = [data] if isinstance(data, bytes) else data
+        if digest is None:
+            hashed = hashlib.sha256()
+            for piece in pieces:
+                hashed.update(piece)
+            digest = hashed.hexdigest()
+        header = json.dumps(dict(details, sha256=digest), ensure_ascii=False).encode("utf-8")
         try:
             # No fsync: a torn record fails its checksum and is made again.
-            write_atomic(self._file(key), header + b"\n" + data, durable=False)
+            write_atomic(self._file(key), [header, b"\n", *pieces], durable=False)
         except Exception:  # noqa: BLE001 - a full disk or read-only cache only costs speed
             pass
 

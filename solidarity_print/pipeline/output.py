@@ -80,9 +80,9 @@ def check_unique_paths(paths: list[str]) -> None:
         seen[key] = path
 
 
-def write_atomic(path: Path | str, data: bytes, durable: bool = True) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk (unless the caller syncs
-    later, or does not need to), then rename it into place."""
+def write_atomic(path: Path | str, data: bytes | Iterable[bytes], durable: bool = True) -> None:
+    """Write `data` (bytes, or pieces one after another) to a temporary file beside `path`, flush it
+    to disk (unless the caller syncs later, or does not need to), then rename it into place."""
     folder, name = os.path.split(os.fspath(path))  # strings: pathlib costs more than a small file's write
     tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
@@ -95,7 +95,7 @@ def write_atomic(path: Path | str, data: bytes, durable: bool = True) -> None:
         raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from None
     try:
         with handle:
-            handle.write(data)
+            handle.write(data) if isinstance(data, bytes) else handle.writelines(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

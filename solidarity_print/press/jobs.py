@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING
 
 from ..errors import OptionError
 from ..model import Campaign
+from ..pdf.pdf_update import Extension
 from ..pipeline.output import ManifestEntry, sha256
 from .booklet import impose_booklet
 from .handouts import handout_sheet
 from .ink import print_path
 from .print_shop import print_shop_pdf
-from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
+from .print_shop_files import KIND as SHOP
+from .print_shop_files import PIECES as SHOP_PIECES
+from .print_shop_files import paper_name, print_shop_path
 from .print_shop_update import print_shop_update
 from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
@@ -64,13 +67,25 @@ class PressJob:
 @dataclass(frozen=True)
 class PressFile:
     """A print file made: where it goes, its bytes and manifest entry; for a print-shop file also the
-    paper each page is trimmed to and the images below SHARP_PPI (for the job ticket and the image check)."""
+    paper each page is trimmed to and the images below SHARP_PPI (for the job ticket and the image check).
+
+    A file made as an update of its source holds an Extension of the source's bytes, not a copy of
+    them: a school's 18 print files would otherwise carry its files' bytes again through the pipe
+    from the worker and into the cache, more bytes than the print files' own."""
 
     path: str
-    data: bytes
+    data: bytes | Extension
     entry: ManifestEntry
     page_papers: tuple[str, ...] = ()
     soft_images: tuple[PlacedImage, ...] = ()
+
+    def parts(self, source: bytes) -> tuple[bytes | memoryview, ...]:
+        """The file's bytes in pieces (for writelines), given its source file's bytes."""
+        return self.data.parts(source) if isinstance(self.data, Extension) else (self.data,)
+
+    def bytes_of(self, source: bytes) -> bytes:
+        """The file's bytes, given its source file's bytes."""
+        return b"".join(self.parts(source))
 
 
 def check_press(campaign: Campaign, work: list[Work], tile: str | None, overlap: float | None, booklet: bool) -> None:
@@ -136,13 +151,20 @@ def press_key(source_key: str, jobs: list[PressJob]) -> str:
     return hashlib.sha256(f"{source_key}|press|{jobs!r}".encode()).hexdigest()
 
 
-def press_record(data: bytes, entry: ManifestEntry, files: tuple[PressFile, ...]) -> tuple[dict, bytes]:
+def press_record(data: bytes, entry: ManifestEntry, files: tuple[PressFile, ...]) -> tuple[dict, list[bytes]]:
     """A file and its print files as one cache record: their details, and their bytes one after
-    another. One record, not one for the file and one for its print files: a build writes tens of
-    thousands of records, and each costs a file created on disk, which is what a print build pays most for."""
-    details = [dict(entry=vars(f.entry), size=len(f.data), page_papers=f.page_papers,
-                    soft_images=[[i.page, *i.pixels, *i.inches] for i in f.soft_images]) for f in files]
-    return dict(source=dict(entry=vars(entry), size=len(data)), files=details), b"".join([data, *(f.data for f in files)])
+    another (a print file made as an update of the file: only its head and update). One record, not
+    one for the file and one for its print files: a build writes tens of thousands of records, and
+    each costs a file created on disk, which is what a print build pays most for."""
+    details, pieces = [], [data]
+    for made in files:
+        extension = made.data if isinstance(made.data, Extension) else None
+        pieces += [extension.head, extension.tail] if extension else [made.data]
+        details.append(dict(entry=vars(made.entry), page_papers=made.page_papers,
+                            soft_images=[[i.page, *i.pixels, *i.inches] for i in made.soft_images],
+                            **(dict(head=len(extension.head), size=len(extension.tail)) if extension
+                               else dict(size=len(made.data)))))
+    return dict(source=dict(entry=vars(entry), size=len(data)), files=details), pieces
 
 
 def press_files_of(record: tuple[dict, bytes]) -> tuple[bytes, ManifestEntry, tuple[PressFile, ...]] | None:
@@ -156,7 +178,13 @@ def press_files_of(record: tuple[dict, bytes]) -> tuple[bytes, ManifestEntry, tu
             entry = ManifestEntry(**item["entry"])
             images = tuple(PlacedImage(page, (width, height), (across, up))
                            for page, width, height, across, up in item["soft_images"])
-            files.append(PressFile(entry.path, data[at:at + item["size"]], entry, tuple(item["page_papers"]), images))
+            head = item.get("head")
+            if head is None:
+                made: bytes | Extension = data[at:at + item["size"]]
+            else:
+                made = Extension(data[at:at + head], data[at + head:at + head + item["size"]])
+                at += head
+            files.append(PressFile(entry.path, made, entry, tuple(item["page_papers"]), images))
             at += item["size"]
     except (KeyError, TypeError, ValueError):
         return None
@@ -170,7 +198,7 @@ def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign
         words = campaign.strings[entry.lang]
         # A school's poster is a shared render plus its update: its tiles too, the tiling done once per shared render.
         made, pages = (tile_update(data, job.paper, job.overlap, words)
-                       or tile_poster(data, job.paper, job.overlap, words))
+                       or tile_poster(data, job.paper, job.overlap, words))  # an Extension of data, or bytes
         extra.update(overlap=round(job.overlap, 3))
     else:
         chosen = None
@@ -182,7 +210,8 @@ def _tiles_or_booklet(job: PressJob, data: bytes, entry: ManifestEntry, campaign
         extra.update(sheets=pages // 2)
     return PressFile(job.path, made, ManifestEntry(
         path=job.path, kind=job.kind, lang=entry.lang, focus_day=entry.focus_day, school=entry.school, paper=job.paper,
-        pages=pages, sha256=sha256(made), title=title, tagged=job.kind == "tiled-poster", purpose="print", extra=extra))
+        pages=pages, sha256=_digest(made, data), title=title, tagged=job.kind == "tiled-poster", purpose="print",
+        extra=extra))
 
 
 def _print_shop_file(job: PressJob, data: bytes, entry: ManifestEntry, campaign: Campaign) -> PressFile:
@@ -192,11 +221,21 @@ def _print_shop_file(job: PressJob, data: bytes, entry: ManifestEntry, campaign:
             or print_shop_pdf(data, title=entry.title, lang=entry.lang, created=campaign.start))
     shop_entry = ManifestEntry(path=job.path, kind=SHOP, lang=entry.lang, focus_day=entry.focus_day,
                                school=entry.school, paper=entry.paper, pages=made.pages,
-                               sha256=sha256(made.data), title=entry.title, tagged=False,
+                               sha256=_digest(made.data, data), title=entry.title, tagged=False,
                                extra=dict(piece=entry.kind, screen_file=entry.path),
                                purpose="print", trim=list(made.trim), bleed=made.bleed)
     return PressFile(job.path, made.data, shop_entry, tuple(paper_name(*size) for size in made.page_trims),
                      tuple(image for image in made.images if image.ppi < SHARP_PPI))
+
+
+def _digest(made: bytes | Extension, source: bytes) -> str:
+    """The SHA-256 of a print file (`made`, or an Extension of `source`), without joining its pieces."""
+    if not isinstance(made, Extension):
+        return sha256(made)
+    digest = hashlib.sha256()
+    for part in made.parts(source):
+        digest.update(part)
+    return digest.hexdigest()
 
 
 def _is_tiled(item: Work) -> bool:

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 import pikepdf
 
+from ..pdf.pdf_update import Extension
 from ..resources import ASSETS
 from .resolution import PlacedImage, images_of
 
@@ -28,10 +29,11 @@ OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
 @dataclass(frozen=True)
 class PrintShopFile:
-    """A print-shop PDF: its bytes, pages, the trim size and bleed of its first page in points,
-    every page's trim size, and the images it prints (read while the file was open anyway)."""
+    """A print-shop PDF: its bytes (or an Extension of its screen file's), pages, the trim size and
+    bleed of its first page in points, every page's trim size, and the images it prints (read while
+    the file was open anyway)."""
 
-    data: bytes
+    data: bytes | Extension
     pages: int
     trim: tuple[float, float]
     bleed: float

@@ -16,10 +16,25 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from ..pdf.pdf_update import Packed, append_update, pdf_text
-from ..pdf.update_plan import (Plans, Revision, Tail, base_length, defined_object, defined_stream, entries_of, plan_revision,
-                               read_tail)
-from .print_shop import PrintShopFile, _bleed_page, _drop_screen_parts, _xmp, output_intent
+from ..pdf.pdf_update import Packed, extend, pdf_text
+from ..pdf.update_plan import (
+    Plans,
+    Revision,
+    Tail,
+    base_length,
+    defined_object,
+    defined_stream,
+    entries_of,
+    plan_revision,
+    read_tail,
+)
+from .print_shop import (
+    PrintShopFile,
+    _bleed_page,
+    _drop_screen_parts,
+    _xmp,
+    output_intent,
+)
 from .resolution import PlacedImage, images_of
 
 PLANS_KEPT = 64  # shared renders a worker meets close together: each school has 12 (6 posters, 5 flyers, a packet) per language and paper
@@ -51,8 +66,9 @@ _plans = Plans(PLANS_KEPT)
 
 
 def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, source_hash: str) -> PrintShopFile | None:
-    """print_shop_pdf of `data` (whose SHA-256 is `source_hash`) as an update of it, or None when
-    `data` is not a shared render plus one school's update (then print_shop_pdf makes it whole)."""
+    """print_shop_pdf of `data` (whose SHA-256 is `source_hash`) as an update of it, its `data` an
+    Extension of `data` (the file's bytes are made.data.join(data)); or None when `data` is not a
+    shared render plus one school's update (then print_shop_pdf makes it whole)."""
     tail = read_tail(data)
     end = base_length(data, tail) if tail else None
     if end is None:
@@ -71,8 +87,9 @@ def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, s
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"solidarity-print:print-shop:{source_hash}")
     xmp = _xmp(title, lang, f"{created:%Y-%m-%d}T00:00:00Z", plan.producer, author, document_id).encode()
     # PDF/X-4 is defined on PDF 1.6; the header says so (the same length: every offset stays right).
-    made = append_update(b"%PDF-1.6" + data[8:], tail.trailer, {plan.info: info},
-                         {**plan.revision.streams, plan.metadata: (b"/Type /Metadata /Subtype /XML", xmp)}, plan.packed)
+    made = extend(data, tail.trailer, {plan.info: info},
+                  {**plan.revision.streams, plan.metadata: (b"/Type /Metadata /Subtype /XML", xmp)}, plan.packed,
+                  head=b"%PDF-1.6")
     # in page order, each page's own images before the school's drawing, as images_of reads them
     images = tuple(sorted(plan.images + _drawn_images(data, tail, plan), key=lambda image: image.page))
     return PrintShopFile(made, plan.pages, plan.trim, plan.bleed, plan.page_trims, images)

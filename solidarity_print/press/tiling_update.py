@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from ..pdf.pdf_update import Packed, append_update
+from ..pdf.pdf_update import Extension, Packed, extend
 from ..pdf.update_plan import Plans, Revision, base_length, defined_object, defined_stream, plan_revision, read_tail
 from .tags import _OPENING
 from .tiling import Grid, _marked_boxes, check_tiling, tile_page
@@ -50,9 +50,10 @@ class TilePlan:
 _plans = Plans(PLANS_KEPT)
 
 
-def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) -> tuple[bytes, int] | None:
-    """tile_poster of `data` as an update of it, or None when `data` is not a shared render plus one
-    school's update drawing text only (tile_poster then tiles it whole)."""
+def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) -> tuple[Extension, int] | None:
+    """tile_poster of `data` as an update of it (an Extension of `data`) and its sheet count, or None
+    when `data` is not a shared render plus one school's update drawing text only (tile_poster then
+    tiles it whole)."""
     tail = read_tail(data)
     end = base_length(data, tail) if tail else None
     if end is None:
@@ -102,7 +103,7 @@ def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
         if owned[sheet]:
             number, shared, _ = plan.sheet_arrays[sheet]
             objects[number] = b"[%s]" % b" ".join([shared] + [b"%d 0 R" % e for e in owned[sheet]])
-    return append_update(data, tail.trailer, objects, streams, plan.packed), len(plan.sheet_pages)
+    return extend(data, tail.trailer, objects, streams, plan.packed), len(plan.sheet_pages)
 
 
 def _home(sequence: bytes, plan: TilePlan) -> int | None:
