@@ -94,6 +94,10 @@ def sort_out(out: Path, previous: EntryLog | list[ManifestEntry], written: Itera
     the entries to keep listing (out of scope, not written again, file still there), both kept on
     disk. Both sides are sorted on disk and compared in one pass: neither this build's paths (gone
     through once) nor the previous manifest's are held."""
+    if not previous:  # a first build into this folder: nothing to compare, but every path is still checked
+        for _ in written:
+            pass
+        return EntryLog(), EntryLog()
     # One file on case-insensitive file systems: never remove what this build just wrote.
     again = sorted_on_disk((json.dumps(path.casefold(), ensure_ascii=False).encode() + b"\n" for path in written),
                            json.loads)

@@ -129,12 +129,23 @@ class Ticket:
         yield f'{{\n "campaign": {json.dumps(campaign_name, ensure_ascii=False)},\n "rows": ['.encode("utf-8")
         first = True
         for row in self._rows():
-            item = json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  ")
-            yield (("\n  " if first else ",\n  ") + item).encode("utf-8")
+            yield (("\n  " if first else ",\n  ") + _indented(row)).encode("utf-8")
             first = False
         totals = json.dumps(self.totals, indent=1).replace("\n", "\n ")
         close = "]" if first else "\n ]"
         yield f'{close},\n "totals": {totals}\n}}\n'.encode("utf-8")
+
+
+def _indented(row: dict) -> str:
+    """json.dumps(row, ensure_ascii=False, indent=1) of a row of plain values, each line indented two
+    more: as json writes it, without its pure-Python indenting encoder (ten times slower per row)."""
+    if any(isinstance(value, (list, dict)) for value in row.values()):  # not a ticket row's: json's own way
+        return json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    items = ",\n   ".join(f"{_DUMP(key)}: {_DUMP(value)}" for key, value in row.items())
+    return "{\n   " + items + "\n  }" if items else "{}"
+
+
+_DUMP = json.JSONEncoder(ensure_ascii=False).encode  # one value, by the C encoder
 
 
 def _order(line: bytes) -> tuple:
