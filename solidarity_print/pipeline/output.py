@@ -62,8 +62,9 @@ def safe_join(out: Path, relative: str) -> Path:
     return out.joinpath(*rel.parts)
 
 
-def _target(out: Path, relative: str) -> str:
-    """safe_join as a string, without pathlib for the plain relative paths a build makes."""
+def output_path(out: Path, relative: str) -> str:
+    """safe_join as a string, without pathlib for the plain relative paths a build makes (a build
+    checks every path it plans, and pathlib costs more than the rest of the check)."""
     parts = relative.split("/")
     if "" in parts or "." in parts or ".." in parts or "\\" in relative:
         return str(safe_join(out, relative))  # an unusual spelling: the careful check
@@ -264,7 +265,7 @@ class Staging:
     def _move(self, lines: Iterable[str]) -> None:
         folders: set[str] = set()  # made already: a school's files are staged close together
         for index, relative in enumerate(line[:-1] for line in lines):
-            target = _target(self.out, relative)
+            target = output_path(self.out, relative)
             parent, name = os.path.split(target)
             try:
                 if parent not in folders:

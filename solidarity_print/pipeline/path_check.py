@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..errors import OutputError
-from .output import safe_join
+from .output import output_path
 
 
 class PathCheck:
@@ -27,7 +27,7 @@ class PathCheck:
 
     def add(self, path: str, school: str | None) -> str:
         """Check `path`, the output of `school` (a slug) or of the campaign (None); return it."""
-        safe_join(self.out, path)
+        output_path(self.out, path)  # raises for a path outside the output folder
         key = path.casefold()
         top = key.partition("/")[0]
         if school is not None and top == school.casefold() and "/" in key:
