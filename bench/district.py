@@ -9,7 +9,8 @@ whole build, marginal cost per school and per file (wall and CPU time of the bui
 peak RSS of the build process and of its largest worker, output bytes and the cache's size.
 With --print the same roster is built again with --print-shop --tile letter --handouts 2 (PRINT), and
 the report adds what those print files cost per school on top of the normal build, as a percentage
-(wall and CPU of the process tree), and the peak memory of both builds; with --repeat N, N pairs of
+(wall and CPU of the process tree), how much of the extra CPU is the build process's (which writes
+every file) and the workers' (which make them), and the peak memory of both builds; with --repeat N, N pairs of
 builds and the median of their extra CPU (on a shared machine one pair swings by ten points or more).
 
 Prints the marginal cost per school (the whole build minus a build of one school per variant —
@@ -92,6 +93,7 @@ class TreeMeter:
         import psutil
         self.psutil, self.me = psutil, psutil.Process()
         self.cpu: dict[tuple, float] = {}  # (pid, start time) -> CPU seconds
+        self.own = 0.0  # this process's own CPU seconds (the build's main loop: it writes every file)
         self.peak_main = self.peak_worker = 0
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -105,6 +107,8 @@ class TreeMeter:
             except self.psutil.Error:
                 continue
             alive[key] = times.user + times.system + times.children_user + times.children_system
+            if process.pid == self.me.pid:
+                self.own = times.user + times.system
             rss = max(rss, _high_water(process.pid))
             if process.pid == self.me.pid:
                 self.peak_main = max(self.peak_main, rss)
@@ -122,7 +126,7 @@ class TreeMeter:
         except OSError:
             pass
         self._sample()
-        self.before = sum(self.cpu.values())
+        self.before, self.own_before = sum(self.cpu.values()), self.own
         self.thread.start()
         return self
 
@@ -132,6 +136,7 @@ class TreeMeter:
         time.sleep(0.5)  # the build's workers have exited: time for the forkserver to reap them
         self._sample()
         self.seconds = sum(self.cpu.values()) - self.before
+        self.build_process = self.own - self.own_before  # the rest is the workers' (and the forkserver's)
 
 
 def _high_water(pid: int) -> int:
@@ -205,6 +210,8 @@ def print_files(args, folder: Path, roster: Path, whole: float, whole_cpu: TreeM
     print(f"  whole build                {printed:.1f} s wall, {printed_cpu.seconds:.1f} s CPU ({len(result.entries)} files)")
     print(f"  extra per school           {extra_wall / args.schools * 1000:.1f} ms wall ({100 * extra_wall / whole:+.0f}%), "
           f"{extra_cpu / args.schools * 1000:.1f} ms CPU ({100 * extra_cpu / whole_cpu.seconds:+.0f}%)")
+    print(f"  extra CPU, where           build process {printed_cpu.build_process - whole_cpu.build_process:+.1f} s "
+          f"(writes every file), workers {extra_cpu - printed_cpu.build_process + whole_cpu.build_process:+.1f} s")
     print(f"  peak RSS                   build process {printed_cpu.peak_main / 2**20:.0f} MB "
           f"(normal {whole_cpu.peak_main / 2**20:.0f} MB), largest worker {printed_cpu.peak_worker / 2**20:.0f} MB "
           f"(normal {whole_cpu.peak_worker / 2**20:.0f} MB)")
