@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import RenderError, SolidarityError
 from ..model import Campaign
 from ..pdf.packet import PacketMaker, PacketOptions
+from ..pdf.plan_store import keep_plans_in
 from ..press.handouts import make_handout
 from ..press.jobs import PressFile, PressOptions, make_press_files, press_jobs, press_key, press_record
 from ..render import render
@@ -88,6 +89,7 @@ def render_work(setup: WorkerSetup, item: Work) -> Outcome:
                                                                setup.packets.overlay_fallback_chars]))
         _makers[setup.key] = (maker, PacketMaker(maker, merged, cache, setup.key))
     maker, packets = _makers[setup.key]
+    keep_plans_in(cache, setup.key)  # one worker makes each print file plan, the others read it
     # The alarm needs the main thread; executors that run tasks on threads rely on their own limits.
     global _deadline_passed_at
     _deadline_passed_at = None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from ..pdf.pdf_update import Packed, extend, pdf_text
+from ..pdf.plan_store import stored_plan
 from ..pdf.update_plan import (
     Plans,
     Revision,
@@ -63,6 +64,7 @@ class ShopPlan:
 
 
 _plans = Plans(PLANS_KEPT)
+PLAN_KINDS = (ShopPlan, Revision, Packed, PlacedImage)  # what a stored plan is made of
 
 
 def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, source_hash: str) -> PrintShopFile | None:
@@ -74,7 +76,7 @@ def print_shop_update(data: bytes, *, title: str, lang: str, created: dt.date, s
     if end is None:
         return None
     key = (end, tail.trailer.first_id, data[end - 64:end])
-    plan = _plans.get(key, lambda: _plan(data[:end]))
+    plan = _plans.get(key, lambda: stored_plan("print-shop", key, data[:end], _plan, PLAN_KINDS))
     if plan is None or not plan.revision.fits(data, tail, {plan.info, plan.metadata}) or tail.trailer.info != plan.info:
         return None
     author = _author(defined_object(data, tail, plan.info) or b"")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pikepdf
 
 from ..pdf.pdf_update import Extension, Packed, extend
+from ..pdf.plan_store import stored_plan
 from ..pdf.update_plan import Plans, Revision, base_length, defined_object, defined_stream, plan_revision, read_tail
 from .tags import _OPENING
 from .tiling import Grid, _marked_boxes, check_tiling, tile_page
@@ -48,6 +49,7 @@ class TilePlan:
 
 
 _plans = Plans(PLANS_KEPT)
+PLAN_KINDS = (TilePlan, Revision, Packed, Grid)  # what a stored plan is made of
 
 
 def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) -> tuple[Extension, int] | None:
@@ -60,7 +62,8 @@ def tile_update(data: bytes, paper: str, overlap: float, words: dict[str, str]) 
         return None
     key = (end, tail.trailer.first_id, data[end - 64:end], paper, overlap,
            tuple(words.get(name) for name in LABEL_WORDS))
-    plan = _plans.get(key, lambda: _plan(data[:end], paper, overlap, words))
+    plan = _plans.get(key, lambda: stored_plan("tiles", key, data[:end], lambda base: _plan(base, paper, overlap, words),
+                                                 PLAN_KINDS))
     allowed = {plan.overlay, plan.marked, tail.trailer.info} if plan else set()
     if plan is None or not plan.revision.fits(data, tail, allowed):
         return None
