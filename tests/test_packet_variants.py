@@ -17,7 +17,7 @@ from solidarity_print.errors import InputError
 from solidarity_print.inputs.config import load_campaign
 from solidarity_print.inputs.roster import load_roster
 from solidarity_print.model import School
-from solidarity_print.pdf.packet import document_variant, packet_variant
+from solidarity_print.pdf.packet_template import document_variant, packet_variant
 from solidarity_print.pipeline.plan import PAPERS, plan_campaign
 from solidarity_print.resources import DEFAULT_CAMPAIGN
 

@@ -12,7 +12,7 @@ from ..render.documents import SINGLE_PAGE, DocumentMaker
 from ..render.i18n import text_direction
 from ..render.render import LaidOut, Slot, slots_of
 from .overlay import Typefaces
-from .packet_template import PLACEHOLDER, PacketTemplate, prepare_template, shows_school
+from .packet_template import PacketTemplate, anonymous, document_variant, packet_variant, prepare_template, shows_school
 from .pdf_finish import Appendix, Link, finish_packet
 from .personalize import drawn_pages, guide_pages, name_size, personalize, personalize_document
 
@@ -98,7 +98,7 @@ class PacketMaker:
         else rendered whole (a name too long for the cover's reserved area)."""
         if self.options.fast:
             packet = self._personalised(
-                packet_variant(school, lang, self.options.ink), lambda: self._render(_anonymous(school), lang, overlay=True),
+                packet_variant(school, lang, self.options.ink), lambda: self._render(anonymous(school), lang, overlay=True),
                 True, lambda base, template, faces: personalize(base, template, school, self.campaign.strings[lang], faces,
                                                                 rtl=text_direction(lang) == "rtl", accent=self._accent()))
             if packet is not None:
@@ -145,7 +145,7 @@ class PacketMaker:
         return self._faces[fallback]
 
     def _render_shared_document(self, job: Job) -> Packet:
-        laid_out = self.maker.layout(replace(job, context=dict(job.context, school=_anonymous(job.context["school"]))),
+        laid_out = self.maker.layout(replace(job, context=dict(job.context, school=anonymous(job.context["school"]))),
                                      overlay=True)
         return Packet(data=self.maker.renderer.write([laid_out], created=self.campaign.start), pages=laid_out.pages,
                       title=job.title, pieces=[], slots=[] if shows_school(laid_out.html) else slots_of([laid_out]))
@@ -293,22 +293,3 @@ class PacketMaker:
     def _layout(self, template: str, context: dict) -> LaidOut:
         html = self.maker.theme.render(template, context)
         return self.maker.renderer.layout(html, template=template)
-
-
-def packet_variant(school: School, lang: str, ink: str = "color") -> tuple:
-    """What a school's packet shares with other schools': one render per language, papers, audiences, link and ink."""
-    return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link, ink)
-
-
-def document_variant(job: Job) -> tuple:
-    """What a school's poster or flyer shares with other schools': one render per design, language, paper, link and ink."""
-    school = job.context.get("school")
-    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "", job.context.get("ink", ""))
-
-
-def _anonymous(school: School) -> School:
-    """`school` with nothing of its own left: what every school of its variant shares."""
-    return replace(school, row=0, name=PLACEHOLDER, slug="shared", club=PLACEHOLDER, contact_name=PLACEHOLDER,
-                   contact_email=PLACEHOLDER, meeting=PLACEHOLDER, logo=None, logo_alt=PLACEHOLDER, grade_band="")
-
-

@@ -5,16 +5,19 @@ everything every school's drawing needs — the overlay fonts, one empty overlay
 gets per-school text, a placeholder logo image — and records, as serialised bytes, the few objects a
 school's update rewrites (the Document structure element, the MCID arrays of the pages that gain
 elements, /Info, the XMP). Each school's packet is then that file plus an incremental update
-assembled from bytes, with no PDF library in the loop."""
+assembled from bytes, with no PDF library in the loop. Which schools share a shared render is
+their variant (packet_variant, document_variant)."""
 from __future__ import annotations
 
 import html
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pikepdf
 
+from ..model import School
+from ..pipeline.plan import Job, poster_paper
 from .overlay import OverlayFont
 from .pdf_update import Trailer, append_update, deflate, pdf_text
 
@@ -212,3 +215,22 @@ def fill(template: PacketTemplate, drawing: Drawing, title: str | None = None, n
             mask, number = b" /SMask %d 0 R" % number, number + 1
         streams[t.logo] = (image + b" /ColorSpace /DeviceRGB" + mask, rgb)
     return append_update(t.data, t.trailer, objects, streams)
+
+
+def packet_variant(school: School, lang: str, ink: str = "color") -> tuple:
+    """What a school's packet shares with other schools': one render per language, papers, audiences, link and ink."""
+    return ("packet", lang, school.paper, poster_paper(school), school.audiences(), school.link, ink)
+
+
+def document_variant(job: Job) -> tuple:
+    """What a school's poster or flyer shares with other schools': one render per design, language, paper, link and ink."""
+    school = job.context.get("school")
+    return (job.template, job.focus_day, job.lang, job.paper.name, school.link if school else "", job.context.get("ink", ""))
+
+
+def anonymous(school: School) -> School:
+    """`school` with nothing of its own left: what every school of its variant shares."""
+    return replace(school, row=0, name=PLACEHOLDER, slug="shared", club=PLACEHOLDER, contact_name=PLACEHOLDER,
+                   contact_email=PLACEHOLDER, meeting=PLACEHOLDER, logo=None, logo_alt=PLACEHOLDER, grade_band="")
+
+

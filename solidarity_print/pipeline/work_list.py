@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Campaign, School
-from ..pdf.packet import document_variant, packet_variant
+from ..pdf.packet_template import document_variant, packet_variant
 from ..press.handouts import handout_jobs
 from ..press.ink import black_jobs
 from .plan import handout_paper, plan_campaign, poster_paper
