@@ -48,6 +48,10 @@ class OverlayFont:
         # A PDF viewer draws glyphs by id: shaping tables and hinting would only add bytes to every packet.
         options.hinting = False
         options.drop_tables += ["DSIG"] if shaped else ["GDEF", "GPOS", "GSUB", "DSIG"]
+        if not shaped:  # gone before subsetting: the subsetter reads every layout table it is given, kept or not
+            for tag in ("GDEF", "GPOS", "GSUB"):
+                if tag in source:
+                    del source[tag]
         subsetter = ft_subset.Subsetter(options)
         subsetter.populate(unicodes=wanted)
         subsetter.subset(source)
