@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -14,7 +15,7 @@ from ..press.jobs import press_files_of, press_jobs, press_key
 from . import lifeline
 from .cache import Cache
 from .work_item import Work
-from .workers import Outcome, WorkerSetup, _install, _key, _render_batch, _template, render_work
+from .workers import Outcome, WorkerSetup, _install, _key, _render_batch, _template, render_work, scratch_folder
 
 PER_PROCESS = 4  # tasks in flight per local process: enough to keep it busy, few enough to keep memory flat
 # Items per task of a local pool: a personalised file takes about a millisecond, as much as sending a
@@ -77,8 +78,9 @@ def _run_missing(setup: WorkerSetup, items: Iterable[Work], count: int, workers:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["solidarity_print.pipeline.forkserver_setup"])
         line = lifeline.Lifeline()
+        scratch = scratch_folder()  # the workers' temporary files, removed with the pool
         executor = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_install,
-                                       initargs=(setup, line.end))
+                                       initargs=(setup, line.end, scratch))
     window = in_flight or (PER_PROCESS * processes if own else ON_EXECUTOR)
     most = max(1, min(BATCH, count // (2 * window))) if own and not in_flight else 1
     batch = 1
@@ -132,6 +134,7 @@ def _run_missing(setup: WorkerSetup, items: Iterable[Work], count: int, workers:
                 _kill_workers(executor)
             executor.shutdown(wait=True, cancel_futures=True)
             line.close()
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:

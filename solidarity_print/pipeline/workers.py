@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -183,12 +184,36 @@ _covered: list = [None, None, False]  # the last (have, want, answer) of _covers
 _setup: WorkerSetup | None = None
 
 
-def _install(setup: WorkerSetup, build_end) -> None:
+def _install(setup: WorkerSetup, build_end, scratch: str | None = None) -> None:
     """Pool initializer: the setup (with the whole campaign) crosses to each worker once, not per item;
-    the worker exits as soon as the build (holding the other end of `build_end`) is gone."""
+    the worker exits as soon as the build (holding the other end of `build_end`) is gone; its
+    temporary files go to `scratch` (use_scratch)."""
     global _setup
     _setup = setup
+    use_scratch(scratch)
     lifeline.hold(build_end)
+
+
+def scratch_folder() -> str:
+    """A new folder for the temporary files of a pool's render processes: whoever starts the pool
+    removes it once the pool is gone (use_scratch)."""
+    return tempfile.mkdtemp(prefix="solidarity-print-render-")
+
+
+def use_scratch(folder: str | None) -> None:
+    """In a render process: temporary files in `folder` (None: the system's). WeasyPrint copies a
+    document's fonts into a temporary folder (10 MB with ours) and removes it only when its font
+    configuration is collected; a worker process ends with os._exit, which collects nothing, so
+    without this every worker of every build left its copy behind."""
+    if folder is not None:
+        tempfile.tempdir = folder
+
+
+def start_render_process(limits: Limits, scratch: str) -> None:
+    """Initializer of a long-lived pool's render process (the web server's): its memory cap, and its
+    temporary files in `scratch`."""
+    _apply_memory_limit(limits)
+    use_scratch(scratch)
 
 
 def _render_batch(items: tuple[Work, ...]) -> list[Outcome]:

@@ -56,7 +56,7 @@ class Builder:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is not None and getattr(self._pool, "_broken", False):
-                self._pool.shutdown(wait=False, cancel_futures=True)  # a worker crashed: start afresh
+                _end(self._pool, kill=False)  # a worker crashed: start afresh
                 self._pool = None
             if self._pool is None:
                 self._pool = _process_pool(self.settings.workers)
@@ -165,8 +165,7 @@ class Builder:
                              "try fewer schools at a time") from None
         finally:
             timer.cancel()
-            _kill(pool)
-            pool.shutdown(wait=False, cancel_futures=True)
+            _end(pool)
         entry.files = _files(entry.out, result)
 
     def _run(self, options: BuildOptions, out: Path, **kwargs):
@@ -198,8 +197,7 @@ class Builder:
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
-                _kill(self._pool)
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                _end(self._pool)
                 self._pool = None
 
 
@@ -215,10 +213,22 @@ def _process_pool(count: int | None) -> ProcessPoolExecutor:
     alarm of their own: a district job's time limit ends its whole pool instead."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
-    return ProcessPoolExecutor(max_workers=count or os.cpu_count() or 1, mp_context=context,
-                               initializer=workers._apply_memory_limit, initargs=(workers.Limits(),))
+    scratch = workers.scratch_folder()
+    pool = ProcessPoolExecutor(max_workers=count or os.cpu_count() or 1, mp_context=context,
+                               initializer=workers.start_render_process, initargs=(workers.Limits(), scratch))
+    pool.scratch = scratch  # its processes' temporary files: removed by _end
+    return pool
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.kill()
+
+
+def _end(pool: ProcessPoolExecutor, kill: bool = True) -> None:
+    """Stop `pool` (its processes killed first, unless it is broken and stopping anyway) and remove
+    its processes' temporary files."""
+    if kill:
+        _kill(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+    shutil.rmtree(pool.scratch, ignore_errors=True)
