@@ -13,15 +13,23 @@ from solidarity_print.cli import cli
 
 
 def pytest_configure(config):
-    """Each test session gets its own empty cache, so no test is served a file from another run;
-    on CI, hypothesis replays the same examples every time, so a red run can be reproduced."""
+    """Each test session gets its own empty cache, so no test is served a file from another run
+    (removed when the session ends); on CI, hypothesis replays the same examples every time, so a red
+    run can be reproduced."""
     import tempfile
 
     from hypothesis import settings
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="solidarity-print-test-cache-")
+    config._session_cache = tempfile.mkdtemp(prefix="solidarity-print-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = config._session_cache
     settings.register_profile("ci", derandomize=True, print_blob=True)
     if os.environ.get("CI"):
         settings.load_profile("ci")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    shutil.rmtree(getattr(config, "_session_cache", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
