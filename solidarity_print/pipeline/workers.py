@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import tempfile
 import threading
@@ -194,10 +195,29 @@ def _install(setup: WorkerSetup, build_end, scratch: str | None = None) -> None:
     lifeline.hold(build_end)
 
 
+SCRATCH = "solidarity-print-render-"  # then the owner's process id
+
+
 def scratch_folder() -> str:
     """A new folder for the temporary files of a pool's render processes: whoever starts the pool
-    removes it once the pool is gone (use_scratch)."""
-    return tempfile.mkdtemp(prefix="solidarity-print-render-")
+    removes it once the pool is gone (use_scratch). Those of owners no longer running (a build
+    killed outright) are removed first."""
+    for stale in Path(tempfile.gettempdir()).glob(SCRATCH + "*"):
+        owner = stale.name[len(SCRATCH):].partition("-")[0]
+        if owner.isdigit() and not _running(int(owner)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-")
+
+
+def _running(pid: int) -> bool:
+    """True if process `pid` exists (or may: one of another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def use_scratch(folder: str | None) -> None:
