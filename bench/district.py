@@ -10,8 +10,9 @@ peak RSS of the build process and of its largest worker, output bytes and the ca
 With --print the same roster is built again with --print-shop --tile letter --handouts 2 (PRINT), and
 the report adds what those print files cost per school on top of the normal build, as a percentage
 (wall and CPU of the process tree), how much of the extra CPU is the build process's (which writes
-every file) and the workers' (which make them), and the peak memory of both builds; with --repeat N, N pairs of
-builds and the median of their extra CPU (on a shared machine one pair swings by ten points or more).
+every file) and the workers' (which make them), and the peak memory of both builds; with --repeat
+N, N pairs of builds and the median of their extra CPU (on a shared machine one pair swings by ten
+points or more).
 
 Prints the marginal cost per school (the whole build minus a build of one school per variant —
 language, paper, audiences — per extra school: what each further school costs once the renders every
@@ -107,10 +108,9 @@ class TreeMeter:
             except self.psutil.Error:
                 continue
             alive[key] = times.user + times.system + times.children_user + times.children_system
-            if process.pid == self.me.pid:
-                self.own = times.user + times.system
             rss = max(rss, _high_water(process.pid))
             if process.pid == self.me.pid:
+                self.own = times.user + times.system
                 self.peak_main = max(self.peak_main, rss)
             else:
                 self.peak_worker = max(self.peak_worker, rss)

@@ -27,6 +27,7 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    """The session's cache goes with the session."""
     import shutil
 
     shutil.rmtree(getattr(config, "_session_cache", ""), ignore_errors=True)

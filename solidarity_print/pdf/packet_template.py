@@ -232,5 +232,3 @@ def anonymous(school: School) -> School:
     """`school` with nothing of its own left: what every school of its variant shares."""
     return replace(school, row=0, name=PLACEHOLDER, slug="shared", club=PLACEHOLDER, contact_name=PLACEHOLDER,
                    contact_email=PLACEHOLDER, meeting=PLACEHOLDER, logo=None, logo_alt=PLACEHOLDER, grade_band="")
-
-

@@ -4,7 +4,9 @@ A plan (update_plan: a print-shop edit or a poster's tiles, made once per shared
 pikepdf) costs 4 to 30 ms; every worker of a build meets every shared render, so without a shared
 store each plan is made once per worker. A plan is stored as a cache record: its structure as JSON
 and its byte strings one after another, read back into the plan classes named when it is asked
-for, never unpickled (a cache folder may be shared by several people)."""
+for, never unpickled (a cache folder may be shared by several people). The key holds the build's
+inputs fingerprint, which holds the hash of this package's code: a plan of another version is
+never read back as this one's."""
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +15,6 @@ from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
 from ..pipeline.cache import Cache, shared_key
-
-FORMAT = 1  # of a stored plan; part of its key
 
 
 class _Store:
@@ -39,7 +39,7 @@ def stored_plan(name: str, key: tuple, base: bytes, make: Callable[[bytes], Any]
     cache = _store.cache
     if cache is None:
         return make(base)
-    record_key = shared_key(_store.fingerprint, "plan", FORMAT, name, repr(key), hashlib.sha256(base).hexdigest())
+    record_key = shared_key(_store.fingerprint, "plan", name, repr(key), hashlib.sha256(base).hexdigest())
     with cache.locked(record_key):
         if record := cache.get_record(record_key):
             details, data = record
@@ -47,7 +47,7 @@ def stored_plan(name: str, key: tuple, base: bytes, make: Callable[[bytes], Any]
                 blobs = _blobs(details["sizes"], data)
                 return _with_base(_decode(details["plan"], blobs, {kind.__name__: kind for kind in kinds}), base)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-                pass  # a record another version wrote, or damaged: made again
+                pass  # a damaged record: made again
         plan = make(base)
         blobs = []
         details = {"plan": _encode(_with_base(plan, b""), blobs), "sizes": [len(blob) for blob in blobs]}

@@ -17,10 +17,8 @@ from .booklet import impose_booklet
 from .handouts import handout_sheet
 from .ink import print_path
 from .print_shop import print_shop_pdf
-from .print_shop_files import KIND as SHOP
-from .print_shop_files import PIECES as SHOP_PIECES
-from .print_shop_files import paper_name, print_shop_path
 from .print_shop_update import print_shop_update
+from .print_shop_files import KIND as SHOP, PIECES as SHOP_PIECES, paper_name, print_shop_path
 from .resolution import SHARP_PPI, PlacedImage
 from .tiling import POSTER_PAPERS, check_tiling, tile_poster
 from .tiling_update import tile_update
@@ -82,10 +80,6 @@ class PressFile:
     def parts(self, source: bytes) -> tuple[bytes | memoryview, ...]:
         """The file's bytes in pieces (for writelines), given its source file's bytes."""
         return self.data.parts(source) if isinstance(self.data, Extension) else (self.data,)
-
-    def bytes_of(self, source: bytes) -> bytes:
-        """The file's bytes, given its source file's bytes."""
-        return b"".join(self.parts(source))
 
 
 def check_press(campaign: Campaign, work: list[Work], tile: str | None, overlap: float | None, booklet: bool) -> None:

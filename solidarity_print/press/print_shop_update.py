@@ -18,24 +18,9 @@ import pikepdf
 
 from ..pdf.pdf_update import Packed, extend, pdf_text
 from ..pdf.plan_store import stored_plan
-from ..pdf.update_plan import (
-    Plans,
-    Revision,
-    Tail,
-    base_length,
-    defined_object,
-    defined_stream,
-    entries_of,
-    plan_revision,
-    read_tail,
-)
-from .print_shop import (
-    PrintShopFile,
-    _bleed_page,
-    _drop_screen_parts,
-    _xmp,
-    output_intent,
-)
+from ..pdf.update_plan import (Plans, Revision, Tail, base_length, defined_object, defined_stream, entries_of, plan_revision,
+                               read_tail)
+from .print_shop import PrintShopFile, _bleed_page, _drop_screen_parts, _xmp, output_intent
 from .resolution import PlacedImage, images_of
 
 PLANS_KEPT = 64  # shared renders a worker meets close together: each school has 12 (6 posters, 5 flyers, a packet) per language and paper
@@ -128,8 +113,8 @@ def _plan(base: bytes) -> ShopPlan | None:
     if {info, metadata} & revision.touched:
         return None
     (width, height), bleed = trims[0]
-    return ShopPlan(revision, revision.packed(), len(trims), (width, height), bleed, tuple(size for size, _ in trims), images, info,
-                    metadata, entries, producer, content_pages, page_images)
+    return ShopPlan(revision, revision.packed(), len(trims), (width, height), bleed, tuple(size for size, _ in trims),
+                    images, info, metadata, entries, producer, content_pages, page_images)
 
 
 def _author(info: bytes) -> str | None:

@@ -18,21 +18,8 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import OptionError
 from ..resources import TEMPLATES
-from .sheets import (
-    LABEL_FONT,
-    LABEL_SIZE,
-    MARK_GAP,
-    MARK_LENGTH,
-    PRINTABLE_MARGIN,
-    SHEET_PAPERS,
-    artifact,
-    crop_marks,
-    label,
-    label_font,
-    saved,
-    sheet_size,
-    tick,
-)
+from .sheets import (LABEL_FONT, LABEL_SIZE, MARK_GAP, MARK_LENGTH, PRINTABLE_MARGIN, SHEET_PAPERS, artifact, crop_marks,
+                     label, label_font, saved, sheet_size, tick)
 from .tags import Retagger
 
 MARK_SPACE = MARK_GAP + MARK_LENGTH + 2  # room for the marks between a tile and the printable edge
