@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from solidarity_print.build import BuildOptions, build
-from solidarity_print.pipeline.workers import scratch_folder
+from solidarity_print.pipeline.scratch import scratch_folder
 from solidarity_print.web.builder import _end, _process_pool
 
 

@@ -14,8 +14,9 @@ from ..errors import RenderError
 from ..press.jobs import press_files_of, press_jobs, press_key
 from . import lifeline
 from .cache import Cache
+from .scratch import scratch_folder
 from .work_item import Work
-from .workers import Outcome, WorkerSetup, _install, _key, _render_batch, _template, render_work, scratch_folder
+from .workers import Outcome, WorkerSetup, _install, _key, _render_batch, _template, render_work
 
 PER_PROCESS = 4  # tasks in flight per local process: enough to keep it busy, few enough to keep memory flat
 # Items per task of a local pool: a personalised file takes about a millisecond, as much as sending a

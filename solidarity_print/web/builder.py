@@ -21,6 +21,7 @@ from ..pipeline import workers
 from ..pipeline.cache import inputs_fingerprint
 from ..pipeline.output import MANIFEST
 from ..pipeline.plan import poster_paper
+from ..pipeline.scratch import scratch_folder
 from ..pipeline.work_item import Work
 from ..press.print_shop_files import TICKET_PATHS
 from .jobs import Entry
@@ -213,7 +214,7 @@ def _process_pool(count: int | None) -> ProcessPoolExecutor:
     alarm of their own: a district job's time limit ends its whole pool instead."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["solidarity_print.pipeline.workers"])
-    scratch = workers.scratch_folder()
+    scratch = scratch_folder()
     pool = ProcessPoolExecutor(max_workers=count or os.cpu_count() or 1, mp_context=context,
                                initializer=workers.start_render_process, initargs=(workers.Limits(), scratch))
     pool.scratch = scratch  # its processes' temporary files: removed by _end
